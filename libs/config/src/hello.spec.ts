@@ -1,0 +1,6 @@
+import { hello } from '#lumen/config';
+describe('smoke', () => {
+  it('works', () => {
+    expect(hello()).toBe('hi');
+  });
+});
