@@ -1,1 +1,3 @@
-export const hello = (): string => 'hi';
+export { ConfigError } from './config-error';
+export { envFields } from './env-fields';
+export { loadConfig, type Environment } from './load-config';

@@ -1,6 +1,0 @@
-import { hello } from '#lumen/config';
-describe('smoke', () => {
-  it('works', () => {
-    expect(hello()).toBe('hi');
-  });
-});

@@ -1,0 +1,15 @@
+export { EventSigner } from './event-signer';
+export { ensureServiceKeys, loadEventSigner, loadKeyRing } from './key-files';
+export { KeyRing, type SignatureCheck } from './key-ring';
+export {
+  generateSigningKey,
+  keyIdOf,
+  signingKeyFromFile,
+  signingKeyToFile,
+  trustedKeyFromFile,
+  trustedKeyToFile,
+  type SigningKey,
+  type SigningKeyFile,
+  type TrustedKey,
+  type TrustedKeyFile,
+} from './signing-key';
