@@ -50,6 +50,8 @@ const COMMANDS = {
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
 let infra;
+// Set the moment SIGINT/SIGTERM arrives: a service dying of that same signal is not restarted.
+let shuttingDown = false;
 
 // ---------------------------------------------------------------------------------------------
 // Bootstrap: dependencies, then the right Node
@@ -336,12 +338,12 @@ function supervise(app, env, port) {
     prefixLines(child.stdout, app, process.stdout);
     prefixLines(child.stderr, app, process.stderr);
     child.on('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || shuttingDown) return;
       // A service that ran for a while before dying gets a fresh, short backoff.
       if (Date.now() - launchedAt > MAX_RESTART_BACKOFF_MS) backoffMs = 1_000;
       say(`${app} died (${signal ?? `exit ${code}`}); restarting in ${backoffMs / 1000}s`);
       restartTimer = setTimeout(() => {
-        if (!stopping) launch();
+        if (!stopping && !shuttingDown) launch();
       }, backoffMs);
       backoffMs = Math.min(backoffMs * 2, MAX_RESTART_BACKOFF_MS);
     });
@@ -387,6 +389,7 @@ function waitForShutdownSignal() {
     const onSignal = (signal) => {
       if (firstAt === undefined) {
         firstAt = Date.now();
+        shuttingDown = true;
         resolve(signal);
       } else if (Date.now() - firstAt > 1_000) {
         say(`${signal} again: exiting without waiting`);
