@@ -51,6 +51,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tooling and the black-box e2e tier are allowed to know every app.
+    files: ['scripts/**/*.ts', 'test/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

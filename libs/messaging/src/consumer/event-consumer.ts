@@ -1,0 +1,188 @@
+import type { DataSource } from 'typeorm';
+import type { TopicCatalogue } from '#lumen/contracts';
+import type { KeyRing } from '#lumen/crypto';
+import { isTransientDatabaseError } from '#lumen/database';
+import { backoffDelay, sleep, type BackoffPolicy } from '../backoff';
+import type {
+  BatchControl,
+  BrokerConsumer,
+  IncomingMessage,
+  MessageBroker,
+} from '../broker/message-broker';
+import type { MessagingLogger } from '../logger';
+import { withProcessSpan } from '../tracing/trace-context';
+import { checkMessage } from './check-message';
+import { deadLetterOf, type DeadLetterReason } from './dead-letter';
+import {
+  PermanentEventError,
+  type EventHandler,
+  type EventSubscription,
+  type ReceivedEvent,
+} from './received-event';
+
+export interface EventConsumerOptions {
+  /** Kafka consumer group, and the name under which the inbox records processed events. */
+  readonly groupId: string;
+  readonly catalogue: TopicCatalogue;
+  readonly subscriptions: readonly EventSubscription[];
+  readonly broker: MessageBroker;
+  readonly keyRing: KeyRing;
+  readonly dataSource: DataSource;
+  readonly logger: MessagingLogger;
+  /** Attempts for a failing handler before its event is dead-lettered. */
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffPolicy;
+  /** Partitions worked on at once. */
+  readonly concurrency?: number;
+  /** Called when the broker client gives up for good. Default: exit the process non-zero. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+type Outcome = 'applied' | 'duplicate' | 'dead-lettered' | 'abandoned';
+
+/**
+ * An idempotent Kafka consumer. For each message, in partition order: check it at the
+ * edge (signature, owner, schema; failures are dead-lettered at once), then apply the
+ * handler in one database transaction with the inbox row that marks the event processed,
+ * so a redelivered event is applied once. A failing handler is retried with backoff, then
+ * dead-lettered with the reason, and the partition keeps flowing. A database outage is not
+ * the event's fault: that is retried without limit, never dead-lettered. Offsets are
+ * committed only after the effect (or the dead letter) is durable.
+ */
+export class EventConsumer {
+  private readonly handlers: ReadonlyMap<string, EventHandler>;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private consumer: BrokerConsumer | undefined;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.handlers = new Map(options.subscriptions.map((s) => [s.topic, s.handle]));
+    for (const topic of this.handlers.keys()) {
+      if (!options.catalogue[topic]) throw new Error(`Cannot subscribe to ${topic}: not in the catalogue`);
+    }
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoff = options.backoff ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer || this.handlers.size === 0) return;
+    const { logger, groupId } = this.options;
+    this.consumer = this.options.broker.consumer({
+      groupId,
+      topics: [...this.handlers.keys()],
+      concurrency: this.options.concurrency ?? 3,
+      eachBatch: (messages, control) => this.processBatch(messages, control),
+      onFatal:
+        this.options.onFatal ??
+        ((error) => {
+          logger.error({ err: error, groupId }, 'consumer crashed for good; exiting');
+          process.exit(1);
+        }),
+    });
+    await this.consumer.start();
+  }
+
+  /** Stops fetching and waits for the events in flight to finish (drain). */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  private async processBatch(messages: readonly IncomingMessage[], control: BatchControl): Promise<void> {
+    for (const message of messages) {
+      if (!control.isActive()) break; // revoked or stopping: the next owner redelivers the rest
+      const outcome = await this.processMessage(message, control);
+      if (outcome === 'abandoned') break;
+      control.resolve(message);
+    }
+    await control.commit();
+  }
+
+  private async processMessage(message: IncomingMessage, control: BatchControl): Promise<Outcome> {
+    const checked = checkMessage(message, this.options.catalogue, this.options.keyRing);
+    if (!checked.ok) return this.deadLetter(message, checked.reason, checked.detail);
+    const { event } = checked;
+    const handle = this.handlers.get(event.topic);
+    if (!handle) return this.deadLetter(message, 'unknown-topic', `no handler for ${event.topic}`);
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await withProcessSpan(
+          event.topic,
+          message.headers,
+          { 'messaging.message.id': event.id, 'messaging.consumer.group.name': this.options.groupId },
+          () => this.applyOnce(event, handle),
+        );
+      } catch (error) {
+        if (error instanceof PermanentEventError) {
+          return this.deadLetter(message, 'handler-rejected', `${error.code}: ${error.message}`);
+        }
+        const transient = isTransientDatabaseError(error);
+        if (!transient && attempt >= this.maxAttempts) {
+          return this.deadLetter(message, 'retries-exhausted', describe(error));
+        }
+        this.options.logger.warn(
+          { err: error, eventId: event.id, topic: event.topic, attempt, transient },
+          'event handler failed; retrying',
+        );
+        const active = await this.pause(backoffDelay(this.backoff, attempt), control);
+        if (!active) return 'abandoned';
+      }
+    }
+  }
+
+  private async applyOnce(event: ReceivedEvent, handle: EventHandler): Promise<Outcome> {
+    return this.options.dataSource.transaction(async (transaction) => {
+      const inserted: unknown[] = await transaction.query(
+        `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, event.id, event.topic],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await handle(event, transaction);
+      return 'applied';
+    });
+  }
+
+  private async deadLetter(
+    message: IncomingMessage,
+    reason: DeadLetterReason,
+    detail: string,
+  ): Promise<Outcome> {
+    // Awaited before the offset is resolved: if this send fails, the batch fails and the
+    // message is delivered again rather than lost.
+    await this.options.broker.send([deadLetterOf(message, this.options.groupId, reason, detail)]);
+    this.options.logger.warn(
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        reason,
+        detail,
+      },
+      'event dead-lettered',
+    );
+    return 'dead-lettered';
+  }
+
+  /** Waits `ms`, heartbeating so the group keeps this member; false if it should give up. */
+  private async pause(ms: number, control: BatchControl): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (!control.isActive()) return false;
+      try {
+        await control.heartbeat();
+      } catch {
+        return false; // a rebalance took the partition away
+      }
+      await sleep(Math.min(1_000, deadline - Date.now()));
+    }
+    return control.isActive();
+  }
+}
+
+function describe(error: unknown): string {
+  // Class name and message only: handlers keep personal values out of their errors.
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+}

@@ -1,0 +1,114 @@
+import { Client } from 'pg';
+import { z } from 'zod';
+import { envFields, loadConfig } from '#lumen/config';
+import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
+import { ensureServiceKeys } from '#lumen/crypto';
+import { assertIdentifier, createDataSource, migrate } from '#lumen/database';
+import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import { SERVICE_DATABASES, serviceDatabaseUrl } from './service-registry';
+
+/**
+ * Brings a machine to the state the services expect, idempotently: the database, one role
+ * and schema per service, their migrations, the service signing keys and the Kafka topics
+ * from the catalogue. `npm start` and `npm test` run it on every start; a second run
+ * changes nothing.
+ */
+const config = loadConfig(
+  z.object({
+    DATABASE_URL: envFields.databaseUrl,
+    KAFKA_BROKERS: envFields.kafkaBrokers,
+    LUMEN_KEYS_DIR: envFields.keysDir,
+  }),
+);
+
+async function timed<T>(step: string, work: () => Promise<T>, summary: (result: T) => string): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  console.log(`  ${step.padEnd(10)} ${summary(result)} (${Date.now() - started} ms)`);
+  return result;
+}
+
+/** Connects to the server's maintenance database to create the application database. */
+async function ensureDatabase(adminUrl: string): Promise<string> {
+  const url = new URL(adminUrl);
+  const name = assertIdentifier(url.pathname.slice(1) || 'lumen');
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+    return exists.rowCount === 0 ? `created ${name}` : `${name} exists`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureRolesAndSchemas(adminUrl: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const { role, schema } of SERVICE_DATABASES) {
+      assertIdentifier(role);
+      assertIdentifier(schema);
+      const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (exists.rowCount === 0) await client.query(`CREATE ROLE ${role} LOGIN`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+      // Nobody else gets in: not PUBLIC, not the other services' roles.
+      await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
+    }
+    await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+    return SERVICE_DATABASES.map((s) => s.role).join(', ');
+  } finally {
+    await client.end();
+  }
+}
+
+async function runMigrations(adminUrl: string): Promise<string> {
+  const ran: string[] = [];
+  for (const { service, schema, role, migrations } of SERVICE_DATABASES) {
+    // Migrations run as the service's own role, so the tables belong to it.
+    const dataSource = createDataSource({
+      url: serviceDatabaseUrl(adminUrl, role),
+      schema,
+      applicationName: `provision:${service}`,
+      migrations: [...migrations],
+      poolSize: 1,
+    });
+    await dataSource.initialize();
+    try {
+      ran.push(...(await migrate(dataSource)).map((name) => `${service}/${name}`));
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+  return ran.length === 0 ? 'up to date' : `ran ${ran.join(', ')}`;
+}
+
+async function ensureTopics(): Promise<string> {
+  const broker = new KafkaJsBroker({ clientId: 'provision', brokers: config.KAFKA_BROKERS, logger: silentLogger });
+  try {
+    const specs = topicSpecsOf(LUMEN_TOPICS);
+    const { created } = await broker.ensureTopics(specs);
+    return `${specs.length} topics, ${created.length} created`;
+  } finally {
+    await broker.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await timed('database', () => ensureDatabase(config.DATABASE_URL), (r) => r);
+  await timed('roles', () => ensureRolesAndSchemas(config.DATABASE_URL), (r) => r);
+  await timed('migrations', () => runMigrations(config.DATABASE_URL), (r) => r);
+  await timed(
+    'keys',
+    () => Promise.resolve(ensureServiceKeys(config.LUMEN_KEYS_DIR, SERVICE_NAMES)),
+    (created) => (created.length === 0 ? 'present' : `created ${created.join(', ')}`),
+  );
+  await timed('topics', ensureTopics, (r) => r);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Provisioning failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { SERVICE_NAMES, type ServiceName } from '#lumen/contracts';
+import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+
+/**
+ * What each service owns in PostgreSQL: its own schema, owned by its own role, and the
+ * migrations that build it. A service connects as its role, so it cannot reach another
+ * service's tables (docs/adr/0003-one-schema-and-role-per-service.md). Each app adds its
+ * own migrations here as it is built; every service keeps an outbox and an inbox.
+ */
+export interface ServiceDatabase {
+  readonly service: ServiceName;
+  readonly schema: string;
+  readonly role: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly migrations: readonly Function[];
+}
+
+export const SERVICE_DATABASES: readonly ServiceDatabase[] = SERVICE_NAMES.map((service) => ({
+  service,
+  schema: service,
+  role: `lumen_${service}`,
+  migrations: [CreateMessagingTables1764057600000],
+}));
+
+/** The connection URL a service uses: the admin URL with the service's role as user. */
+export function serviceDatabaseUrl(adminUrl: string, role: string): string {
+  const url = new URL(adminUrl);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}

@@ -1,0 +1,2 @@
+// The e2e tier starts every process and drives whole order flows.
+jest.setTimeout(180_000);
