@@ -80,6 +80,7 @@ export async function ensureKafka({ log = console.log } = {}) {
 
   if (await canConnect(HOST, PORT)) {
     await waitForCluster(LOCAL_BROKERS, 60_000);
+    await warmUp(LOCAL_BROKERS); // it may have started a moment ago
     log(`kafka: reusing the broker already listening on ${LOCAL_BROKERS}`);
     return LOCAL_BROKERS;
   }
@@ -90,7 +91,7 @@ export async function ensureKafka({ log = console.log } = {}) {
   if (pid) {
     log(`kafka: waiting for the broker already starting (pid ${pid})`);
     await waitUntilReady({ pid, logOffset: 0 });
-    await warmUpGroupCoordinator(LOCAL_BROKERS);
+    await warmUp(LOCAL_BROKERS);
     return LOCAL_BROKERS;
   }
 
@@ -103,7 +104,7 @@ export async function ensureKafka({ log = console.log } = {}) {
   startedHere = true;
   log(`kafka: started Kafka ${version} (pid ${started.pid}), log ${rel(LOG_FILE)}`);
   await waitUntilReady(started);
-  await warmUpGroupCoordinator(LOCAL_BROKERS);
+  await warmUp(LOCAL_BROKERS);
   return LOCAL_BROKERS;
 }
 
@@ -298,29 +299,41 @@ async function waitForCluster(brokers, timeoutMs) {
 }
 
 /**
- * The group coordinator loads __consumer_offsets lazily after every broker start; until it is
- * loaded, JoinGroup answers "coordinator is loading" and kafkajs crashes and restarts the
- * consumer. Asking for a group description until it succeeds creates and loads that topic, so
- * the first test or service after a start does not see that noise.
+ * Right after every broker start two things answer "coordinator is loading" for a moment: the
+ * group coordinator (until __consumer_offsets is loaded), which makes kafkajs crash and restart
+ * a joining consumer, and the producer-id manager (until the controller hands it a block of
+ * ids), which delays an idempotent producer's connect. Touch both here, retrying until they
+ * answer, so the first test or service after a start does not see that noise.
  */
-async function warmUpGroupCoordinator(brokers) {
-  const admin = newClient(brokers, 30_000).admin();
-  const deadline = Date.now() + 30_000;
+async function warmUp(brokers) {
+  const kafka = newClient(brokers, 30_000);
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
   try {
     await admin.connect();
-    for (;;) {
-      try {
-        await admin.describeGroups(['lumen-warm-up']);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) {
-          throw new Error(`Kafka group coordinator: ${error.message}`, { cause: error });
-        }
-        await sleep(200);
-      }
-    }
+    await retryFor(30_000, 'Kafka group coordinator', () =>
+      admin.describeGroups(['lumen-warm-up']),
+    );
+    await retryFor(30_000, 'Kafka producer ids', () => producer.connect());
   } finally {
+    await producer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function retryFor(timeoutMs, what, attempt) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${error.message}`, { cause: error });
+      await sleep(200);
+    }
   }
 }
 
