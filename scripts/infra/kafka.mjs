@@ -269,17 +269,24 @@ async function waitUntilReady(broker) {
 
     const exited = broker.exitCode !== undefined || !isAlive(broker.pid);
     if (exited || Date.now() > deadline) {
+      if (exited) await sleep(200); // let the 'exit' event deliver the status
       const why = exited
-        ? `exited (${broker.exitCode ?? 'unknown status'})`
+        ? `exited (${broker.exitCode ?? 'status unknown'})`
         : `not ready after ${START_TIMEOUT_MS / 1000}s`;
       if (!exited) await stopKafka({ log: () => undefined, signal: 'SIGKILL' });
       fs.rmSync(PID_FILE, { force: true });
-      throw new Error(
-        `Kafka broker ${why}. Last lines of ${rel(LOG_FILE)}:\n${tail(readFrom(LOG_FILE, 0).text, 40)}`,
-      );
+      throw new Error(`Kafka broker ${why}.\n${describeLog()}`);
     }
     await sleep(250);
   }
+}
+
+/** The first ERROR lines (usually the cause) and the tail of the broker log. */
+function describeLog() {
+  const text = readFrom(LOG_FILE, 0).text;
+  const errors = text.split('\n').filter((line) => / (ERROR|FATAL) /.test(line));
+  const firstErrors = errors.length ? `First errors:\n${errors.slice(0, 3).join('\n')}\n` : '';
+  return `${firstErrors}Last lines of ${rel(LOG_FILE)}:\n${tail(text, 30)}`;
 }
 
 /**

@@ -64,14 +64,17 @@ async function probe(url) {
     retryStrategy: () => null, // one attempt; we do the waiting
     enableOfflineQueue: false,
   });
-  redis.on('error', () => undefined); // reported through the rejected promise instead
+  // The socket error (e.g. ECONNREFUSED) arrives as an event; connect() only rejects with
+  // "Connection is closed". Keep the event's message for the report.
+  let socketError;
+  redis.on('error', (error) => (socketError = error));
   try {
     await redis.connect();
     const info = await redis.info('server');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
     return { ok: true, detail: `Redis ${version}` };
   } catch (error) {
-    return { ok: false, detail: error.message || String(error) };
+    return { ok: false, detail: (socketError ?? error).message || String(error) };
   } finally {
     redis.disconnect();
   }
