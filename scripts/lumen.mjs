@@ -46,6 +46,7 @@ const COMMANDS = {
   start,
   'kafka:start': kafkaStart,
   'kafka:stop': kafkaStop,
+  'bench:relay': () => bench('relay-bench.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -278,6 +279,19 @@ function printSummary(summary, started) {
   }
   const failed = summary.some((s) => s.status === 'FAILED');
   say(`${failed ? 'FAILED' : 'all checks passed'} in ${secondsSince(started).toFixed(1)}s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// bench: setup, then one benchmark script (compiled from scripts/bench/*.ts); it prints figures
+
+async function bench(script) {
+  const env = await setup();
+  const code = await runInherit(
+    process.execPath,
+    [...NODE_FLAGS, path.join(ROOT, 'dist', 'scripts', 'bench', script)],
+    env,
+  );
+  if (code !== 0) process.exitCode = code;
 }
 
 // ---------------------------------------------------------------------------------------------

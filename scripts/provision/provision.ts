@@ -21,7 +21,11 @@ const config = loadConfig(
   }),
 );
 
-async function timed<T>(step: string, work: () => Promise<T>, summary: (result: T) => string): Promise<T> {
+async function timed<T>(
+  step: string,
+  work: () => Promise<T>,
+  summary: (result: T) => string,
+): Promise<T> {
   const started = Date.now();
   const result = await work();
   console.log(`  ${step.padEnd(10)} ${summary(result)} (${Date.now() - started} ms)`);
@@ -86,7 +90,11 @@ async function runMigrations(adminUrl: string): Promise<string> {
 }
 
 async function ensureTopics(): Promise<string> {
-  const broker = new KafkaJsBroker({ clientId: 'provision', brokers: config.KAFKA_BROKERS, logger: silentLogger });
+  const broker = new KafkaJsBroker({
+    clientId: 'provision',
+    brokers: config.KAFKA_BROKERS,
+    logger: silentLogger,
+  });
   try {
     const specs = topicSpecsOf(LUMEN_TOPICS);
     const { created } = await broker.ensureTopics(specs);
@@ -97,9 +105,21 @@ async function ensureTopics(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  await timed('database', () => ensureDatabase(config.DATABASE_URL), (r) => r);
-  await timed('roles', () => ensureRolesAndSchemas(config.DATABASE_URL), (r) => r);
-  await timed('migrations', () => runMigrations(config.DATABASE_URL), (r) => r);
+  await timed(
+    'database',
+    () => ensureDatabase(config.DATABASE_URL),
+    (r) => r,
+  );
+  await timed(
+    'roles',
+    () => ensureRolesAndSchemas(config.DATABASE_URL),
+    (r) => r,
+  );
+  await timed(
+    'migrations',
+    () => runMigrations(config.DATABASE_URL),
+    (r) => r,
+  );
   await timed(
     'keys',
     () => Promise.resolve(ensureServiceKeys(config.LUMEN_KEYS_DIR, SERVICE_NAMES)),

@@ -25,9 +25,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function defineTopic<P>(definition: TopicDefinition<P>): TopicDefinition<P> {
   if (!/^[a-z]+\.[a-z-]+\.[a-z-]+\.v\d+$/.test(definition.name)) {
-    throw new Error(
-      `Topic name ${definition.name} must read <producer>.<aggregate>.<event>.v<N>`,
-    );
+    throw new Error(`Topic name ${definition.name} must read <producer>.<aggregate>.<event>.v<N>`);
   }
   return definition;
 }

@@ -23,8 +23,8 @@ function signingFileOf(dir: string, service: string): string {
   return join(dir, `${service}.signing-key.json`);
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 function writeJsonAtomically(path: string, value: unknown, mode: number): void {
@@ -37,7 +37,7 @@ function writeJsonAtomically(path: string, value: unknown, mode: number): void {
 export function ensureServiceKeys(dir: string, services: readonly string[]): string[] {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const trustedPath = join(dir, TRUSTED_FILE);
-  const trusted = existsSync(trustedPath) ? readJson<TrustedKeyFile[]>(trustedPath) : [];
+  const trusted = existsSync(trustedPath) ? (readJson(trustedPath) as TrustedKeyFile[]) : [];
   const created: string[] = [];
   for (const service of services) {
     if (existsSync(signingFileOf(dir, service))) continue;
@@ -57,7 +57,7 @@ export function loadEventSigner(dir: string, service: string): EventSigner {
   if (!existsSync(path)) {
     throw new Error(`No signing key for ${service} in ${dir}: run \`npm run setup\` first.`);
   }
-  return new EventSigner(signingKeyFromFile(readJson<SigningKeyFile>(path)));
+  return new EventSigner(signingKeyFromFile(readJson(path) as SigningKeyFile));
 }
 
 export function loadKeyRing(dir: string): KeyRing {
@@ -65,5 +65,5 @@ export function loadKeyRing(dir: string): KeyRing {
   if (!existsSync(path)) {
     throw new Error(`No trusted keys in ${dir}: run \`npm run setup\` first.`);
   }
-  return new KeyRing(readJson<TrustedKeyFile[]>(path).map(trustedKeyFromFile));
+  return new KeyRing((readJson(path) as TrustedKeyFile[]).map(trustedKeyFromFile));
 }

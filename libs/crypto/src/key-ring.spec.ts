@@ -61,8 +61,12 @@ describe('event signatures', () => {
 
 describe('key files', () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lumen-keys-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lumen-keys-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('creates each missing key once, keeps private keys private, and round-trips', () => {
     expect(ensureServiceKeys(dir, ['checkout', 'payment'])).toHaveLength(2);

@@ -51,11 +51,12 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 
 /** Creates the schema if needed and runs pending migrations; returns the names it ran. */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const schema = assertIdentifier(
-    (dataSource.options as { schema?: string }).schema ?? 'public',
-  );
+  const schema = assertIdentifier((dataSource.options as { schema?: string }).schema ?? 'public');
   // Checked first: a service role may own its schema without the right to create schemas.
-  const present: unknown[] = await dataSource.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  const present: unknown[] = await dataSource.query(
+    'SELECT 1 FROM pg_namespace WHERE nspname = $1',
+    [schema],
+  );
   if (present.length === 0) await dataSource.query(`CREATE SCHEMA ${schema}`);
   const ran = await dataSource.runMigrations({ transaction: 'each' });
   return ran.map((migration) => migration.name);

@@ -5,9 +5,12 @@ function withCode(code: string, message = 'x'): Error {
 }
 
 describe('isTransientDatabaseError', () => {
-  it.each(['08006', '57P01', '53300', '40001', 'ECONNREFUSED'])('treats %s as transient', (code) => {
-    expect(isTransientDatabaseError(withCode(code))).toBe(true);
-  });
+  it.each(['08006', '57P01', '53300', '40001', 'ECONNREFUSED'])(
+    'treats %s as transient',
+    (code) => {
+      expect(isTransientDatabaseError(withCode(code))).toBe(true);
+    },
+  );
 
   it('looks through TypeORM QueryFailedError to the driver error', () => {
     const wrapped = Object.assign(new Error('query failed'), { driverError: withCode('57P01') });

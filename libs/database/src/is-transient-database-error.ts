@@ -12,7 +12,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
     // connect now; 53300: too many connections; 40001/40P01: serialisation and deadlock.
     if (/^08/.test(code) || /^57P0[123]$/.test(code)) return true;
     if (code === '53300' || code === '40001' || code === '40P01') return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))
+      return true;
   }
   const driverError = (error as { driverError?: unknown }).driverError;
   if (driverError && driverError !== error) return isTransientDatabaseError(driverError);

@@ -29,7 +29,11 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
 
   beforeEach(async () => {
     h = await createHarness();
-    producer = new Kafka({ clientId: 'raw', brokers: BROKERS, logLevel: logLevel.NOTHING }).producer();
+    producer = new Kafka({
+      clientId: 'raw',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await producer.connect();
   });
   afterEach(async () => {
@@ -43,7 +47,8 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
   const recordEffect: EventHandler = async (event, tx) => {
     const payload = event.payload as OrderEvent;
     if (payload.note === 'poison') throw new Error('this handler cannot apply the event');
-    if (payload.note === 'contradiction') throw new PermanentEventError('ORDER_UNKNOWN', 'no such order');
+    if (payload.note === 'contradiction')
+      throw new PermanentEventError('ORDER_UNKNOWN', 'no such order');
     await tx.query('INSERT INTO effects (event_id, message_key, sequence) VALUES ($1, $2, $3)', [
       event.id,
       event.key,
@@ -71,9 +76,16 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
   it('applies a redelivered event once', async () => {
     const outbox = new Outbox(h.catalogue, h.checkout.signer);
     for (let i = 0; i < 40; i += 1) {
-      await h.dataSource.transaction((tx) => outbox.add(tx, h.topic, `order-${i % 4}`, { sequence: i, note: 'n' }));
+      await h.dataSource.transaction((tx) =>
+        outbox.add(tx, h.topic, `order-${i % 4}`, { sequence: i, note: 'n' }),
+      );
     }
-    const relay = new OutboxRelay({ databaseUrl: DATABASE_URL, schema: h.schema, broker: h.broker, logger: silentLogger });
+    const relay = new OutboxRelay({
+      databaseUrl: DATABASE_URL,
+      schema: h.schema,
+      broker: h.broker,
+      logger: silentLogger,
+    });
     relay.start();
     await readTopic(h.kafka, h.topic, 40);
     // Lose the "published" marks, as a relay crash after send but before marking would:
@@ -85,14 +97,18 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     await relay.stop();
 
     await startConsumer();
-    await expectEventually(async () => (await countRows(h.dataSource, 'SELECT count(*) FROM inbox')) === 40, 'inbox has 40');
+    await expectEventually(
+      async () => (await countRows(h.dataSource, 'SELECT count(*) FROM inbox')) === 40,
+      'inbox has 40',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // give any second application time to show
     expect(await effects()).toBe(40);
     expect(await countRows(h.dataSource, 'SELECT count(DISTINCT event_id) FROM effects')).toBe(40);
   });
 
   it('dead-letters poison messages with their reason while later messages still flow', async () => {
-    const good = (sequence: number) => signedMessage(h.topic, 'order-1', { sequence, note: 'ok' }, h.checkout.signer);
+    const good = (sequence: number) =>
+      signedMessage(h.topic, 'order-1', { sequence, note: 'ok' }, h.checkout.signer);
     await producer.send({
       topic: h.topic,
       messages: [
@@ -100,7 +116,12 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
         { key: 'order-1', value: Buffer.from('{not json') },
         signedMessage(h.topic, 'order-1', { sequence: 'two', note: 'ok' }, h.checkout.signer),
         signedMessage(h.topic, 'order-1', { sequence: 3, note: 'poison' }, h.checkout.signer),
-        signedMessage(h.topic, 'order-1', { sequence: 4, note: 'contradiction' }, h.checkout.signer),
+        signedMessage(
+          h.topic,
+          'order-1',
+          { sequence: 4, note: 'contradiction' },
+          h.checkout.signer,
+        ),
         good(5),
       ],
     });
@@ -108,7 +129,12 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
 
     const dead = await readTopic(h.kafka, deadLetterTopicOf(h.topic), 4);
     const reasons = dead.map((m) => m.headers?.[DEAD_LETTER_HEADERS.reason]?.toString());
-    expect(reasons).toEqual(['malformed-envelope', 'schema-violation', 'retries-exhausted', 'handler-rejected']);
+    expect(reasons).toEqual([
+      'malformed-envelope',
+      'schema-violation',
+      'retries-exhausted',
+      'handler-rejected',
+    ]);
     for (const message of dead) {
       expect(message.headers?.[DEAD_LETTER_HEADERS.topic]?.toString()).toBe(h.topic);
       expect(message.headers?.[DEAD_LETTER_HEADERS.offset]?.toString()).toMatch(/^\d+$/);
@@ -118,7 +144,9 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     expect(dead[1]!.headers?.[DEAD_LETTER_HEADERS.detail]?.toString()).not.toContain('two');
 
     await expectEventually(async () => (await effects()) === 2, 'both good events applied');
-    const applied: { sequence: number }[] = await h.dataSource.query('SELECT sequence FROM effects ORDER BY applied_at');
+    const applied: { sequence: number }[] = await h.dataSource.query(
+      'SELECT sequence FROM effects ORDER BY applied_at',
+    );
     expect(applied.map((row) => row.sequence)).toEqual([1, 5]);
   });
 
@@ -132,9 +160,14 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
         // Genuinely signed by payment, which does not own checkout's topic.
         signedMessage(h.topic, 'order-1', { sequence: 2, note: 'x' }, h.payment.signer),
         // Payment's signature, claiming to be checkout.
-        signedMessage(h.topic, 'order-1', { sequence: 3, note: 'x' }, h.payment.signer, { producer: 'checkout' }),
+        signedMessage(h.topic, 'order-1', { sequence: 3, note: 'x' }, h.payment.signer, {
+          producer: 'checkout',
+        }),
         // A valid checkout event moved onto another key: the signature binds the key.
-        { ...signedMessage(h.topic, 'order-1', { sequence: 4, note: 'x' }, h.checkout.signer), key: 'order-2' },
+        {
+          ...signedMessage(h.topic, 'order-1', { sequence: 4, note: 'x' }, h.checkout.signer),
+          key: 'order-2',
+        },
         signedMessage(h.topic, 'order-1', { sequence: 5, note: 'x' }, h.checkout.signer),
       ],
     });
@@ -155,11 +188,16 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     const flaky: EventHandler = async (event, tx) => {
       if (failures < 4) {
         failures += 1;
-        throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
       }
       await recordEffect(event, tx);
     };
-    await producer.send({ topic: h.topic, messages: [signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer)] });
+    await producer.send({
+      topic: h.topic,
+      messages: [signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer)],
+    });
     await startConsumer(flaky); // maxAttempts is 2, so only the outage rule can explain success
     await expectEventually(async () => (await effects()) === 1, 'applied after the outage');
     expect(failures).toBe(4);
@@ -174,7 +212,10 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await recordEffect(event, tx);
     };
-    await producer.send({ topic: h.topic, messages: [signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer)] });
+    await producer.send({
+      topic: h.topic,
+      messages: [signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer)],
+    });
     await startConsumer(slow);
     await inFlight;
     await consumer!.stop();

@@ -51,7 +51,7 @@ export async function createHarness(): Promise<Harness> {
   const suffix = randomLetters();
   const schema = `msgtest_${suffix}`;
   const catalogue = testCatalogue(suffix);
-  const topic = Object.keys(catalogue)[0]!;
+  const [topic] = Object.keys(catalogue) as [string];
   const dataSource = createDataSource({
     url: DATABASE_URL,
     schema,
@@ -64,11 +64,19 @@ export async function createHarness(): Promise<Harness> {
     event_id uuid NOT NULL, message_key text NOT NULL, sequence int NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
 
-  const broker = new KafkaJsBroker({ clientId: `test-${suffix}`, brokers: BROKERS, logger: silentLogger });
+  const broker = new KafkaJsBroker({
+    clientId: `test-${suffix}`,
+    brokers: BROKERS,
+    logger: silentLogger,
+  });
   await broker.ensureTopics(topicSpecsOf(catalogue));
   const checkoutKey = generateSigningKey('checkout');
   const paymentKey = generateSigningKey('payment');
-  const kafka = new Kafka({ clientId: `raw-${suffix}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `raw-${suffix}`,
+    brokers: BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
   return {
     schema,
     topic,
@@ -85,7 +93,9 @@ export async function createHarness(): Promise<Harness> {
       await dataSource.destroy();
       const admin = kafka.admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: topicSpecsOf(catalogue).map((t) => t.name) }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: topicSpecsOf(catalogue).map((t) => t.name) })
+        .catch(() => undefined);
       await admin.disconnect();
     },
   };
@@ -133,7 +143,11 @@ export async function expectEventually(
   throw new Error(`Timed out waiting for: ${what}`);
 }
 
-export async function countRows(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<number> {
+export async function countRows(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<number> {
   const rows: { count: string }[] = await dataSource.query(sql, params);
   return Number(rows[0]?.count ?? 0);
 }

@@ -1,5 +1,12 @@
 import { Outbox, OutboxRelay, silentLogger } from '#lumen/messaging';
-import { countRows, createHarness, DATABASE_URL, expectEventually, readTopic, type Harness } from './messaging-harness';
+import {
+  countRows,
+  createHarness,
+  DATABASE_URL,
+  expectEventually,
+  readTopic,
+  type Harness,
+} from './messaging-harness';
 
 describe('outbox relay (real PostgreSQL and Kafka)', () => {
   let h: Harness;
@@ -52,28 +59,41 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
   it('loses nothing when the process dies between commit and publish', async () => {
     // Committed while no relay runs: exactly the state a crash right after COMMIT leaves.
     await write(120, 7);
-    expect(await countRows(h.dataSource, 'SELECT count(*) FROM outbox WHERE published_at IS NULL')).toBe(120);
+    expect(
+      await countRows(h.dataSource, 'SELECT count(*) FROM outbox WHERE published_at IS NULL'),
+    ).toBe(120);
 
     const r = relay();
     r.start();
     const messages = await readTopic(h.kafka, h.topic, 120);
     await r.stop();
-    const sequences = messages.map((m) => (JSON.parse(m.value!.toString()) as { payload: { sequence: number } }).payload.sequence);
+    const sequences = messages.map(
+      (m) =>
+        (JSON.parse(m.value!.toString()) as { payload: { sequence: number } }).payload.sequence,
+    );
     expect(new Set(sequences).size).toBe(120);
     await expectEventually(
-      async () => (await countRows(h.dataSource, 'SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0,
+      async () =>
+        (await countRows(
+          h.dataSource,
+          'SELECT count(*) FROM outbox WHERE published_at IS NULL',
+        )) === 0,
       'every row marked published',
     );
   });
 
   it('lets one relay lead; concurrent relays publish each row once, in order per key', async () => {
     const relays = [relay(20), relay(20), relay(20)];
-    relays.forEach((r) => r.start());
+    for (const r of relays) r.start();
     const writing = write(300, 10);
     // Stop the leader part-way through: a standby must take over without repeating a row.
-    await expectEventually(async () => relays.some((r) => r.isLeader), 'a relay leads');
+    await expectEventually(() => Promise.resolve(relays.some((r) => r.isLeader)), 'a relay leads');
     await expectEventually(
-      async () => (await countRows(h.dataSource, 'SELECT count(*) FROM outbox WHERE published_at IS NOT NULL')) > 50,
+      async () =>
+        (await countRows(
+          h.dataSource,
+          'SELECT count(*) FROM outbox WHERE published_at IS NOT NULL',
+        )) > 50,
       'some rows published',
     );
     expect(relays.filter((r) => r.isLeader)).toHaveLength(1);
@@ -82,12 +102,21 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
 
     const messages = await readTopic(h.kafka, h.topic, 300);
     await Promise.all(relays.map((r) => r.stop()));
-    const events = messages.map((m) => JSON.parse(m.value!.toString()) as { id: string; key: string; payload: { sequence: number } });
+    const events = messages.map(
+      (m) =>
+        JSON.parse(m.value!.toString()) as {
+          id: string;
+          key: string;
+          payload: { sequence: number };
+        },
+    );
     expect(new Set(events.map((e) => e.id)).size).toBe(300);
     expect(events).toHaveLength(300);
     const byKey = new Map<string, number[]>();
-    for (const event of events) byKey.set(event.key, [...(byKey.get(event.key) ?? []), event.payload.sequence]);
-    for (const sequences of byKey.values()) expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    for (const event of events)
+      byKey.set(event.key, [...(byKey.get(event.key) ?? []), event.payload.sequence]);
+    for (const sequences of byKey.values())
+      expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
   });
 
   it('deletes published rows after their retention', async () => {
@@ -101,7 +130,10 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
       pollIntervalMs: 100,
     });
     r.start();
-    await expectEventually(async () => (await countRows(h.dataSource, 'SELECT count(*) FROM outbox')) === 0, 'published rows deleted');
+    await expectEventually(
+      async () => (await countRows(h.dataSource, 'SELECT count(*) FROM outbox')) === 0,
+      'published rows deleted',
+    );
     await r.stop();
   });
 });

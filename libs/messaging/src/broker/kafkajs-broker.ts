@@ -79,7 +79,8 @@ export class KafkaJsBroker implements MessageBroker {
       if (present.length > 0) {
         const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
         const grow = present.filter((topic) => {
-          const current = metadata.topics.find((t) => t.name === topic.name)?.partitions.length ?? 0;
+          const current =
+            metadata.topics.find((t) => t.name === topic.name)?.partitions.length ?? 0;
           return current < topic.partitions;
         });
         if (grow.length > 0) {
@@ -107,7 +108,10 @@ export class KafkaJsBroker implements MessageBroker {
     const producer = await this.connectedProducer();
     // Group by topic while keeping each topic's messages in their original order, which
     // (with one in-flight request) keeps per-key order on every partition.
-    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    const byTopic = new Map<
+      string,
+      { key: string; value: Buffer; headers: Record<string, string> }[]
+    >();
     for (const message of messages) {
       let list = byTopic.get(message.topic);
       if (!list) byTopic.set(message.topic, (list = []));
@@ -116,7 +120,10 @@ export class KafkaJsBroker implements MessageBroker {
     await producer.sendBatch({
       acks: -1,
       compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
+        topic,
+        messages: topicMessages,
+      })),
     });
   }
 
@@ -144,7 +151,8 @@ export class KafkaJsBroker implements MessageBroker {
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: options.concurrency,
-          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          eachBatch: async (payload) => {
+            const { batch } = payload;
             // A batch is one partition: only its highest resolved offset needs committing.
             let nextOffset: string | undefined;
             const messages: IncomingMessage[] = batch.messages.map((m) => ({
@@ -157,7 +165,7 @@ export class KafkaJsBroker implements MessageBroker {
             }));
             await options.eachBatch(messages, {
               resolve: (message) => {
-                resolveOffset(message.offset);
+                payload.resolveOffset(message.offset);
                 // Kafka's committed offset is the next one to read.
                 nextOffset = (BigInt(message.offset) + 1n).toString();
               },
@@ -169,8 +177,8 @@ export class KafkaJsBroker implements MessageBroker {
                   { topic: batch.topic, partition: batch.partition, offset },
                 ]);
               },
-              heartbeat,
-              isActive: () => isRunning() && !isStale(),
+              heartbeat: () => payload.heartbeat(),
+              isActive: () => payload.isRunning() && !payload.isStale(),
             });
           },
         });

@@ -35,7 +35,10 @@ export interface ConsumerOptions {
   readonly topics: readonly string[];
   /** How many partitions are worked on at once; order within a partition is always kept. */
   readonly concurrency: number;
-  readonly eachBatch: (messages: readonly IncomingMessage[], control: BatchControl) => Promise<void>;
+  readonly eachBatch: (
+    messages: readonly IncomingMessage[],
+    control: BatchControl,
+  ) => Promise<void>;
   /** Called when the client gives up for good; the default handler exits the process. */
   readonly onFatal: (error: Error) => void;
 }

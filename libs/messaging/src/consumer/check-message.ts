@@ -1,4 +1,9 @@
-import { EVENT_HEADERS, eventEnvelopeSchema, signedBytesOf, type TopicCatalogue } from '#lumen/contracts';
+import {
+  EVENT_HEADERS,
+  eventEnvelopeSchema,
+  signedBytesOf,
+  type TopicCatalogue,
+} from '#lumen/contracts';
 import type { KeyRing } from '#lumen/crypto';
 import type { IncomingMessage } from '../broker/message-broker';
 import type { DeadLetterReason } from './dead-letter';
@@ -26,7 +31,8 @@ export function checkMessage(
 ): MessageCheck {
   const topic = catalogue[message.topic];
   if (!topic) return refuse('unknown-topic', `${message.topic} is not in the catalogue`);
-  if (!message.value || message.key === null) return refuse('malformed-envelope', 'no key or value');
+  if (!message.value || message.key === null)
+    return refuse('malformed-envelope', 'no key or value');
 
   let json: unknown;
   try {
@@ -36,14 +42,20 @@ export function checkMessage(
   }
   const envelope = eventEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
-    return refuse('malformed-envelope', `invalid envelope fields: ${pathsOf(envelope.error.issues)}`);
+    return refuse(
+      'malformed-envelope',
+      `invalid envelope fields: ${pathsOf(envelope.error.issues)}`,
+    );
   }
   const { id, type, producer, keyId, key, occurredAt, payload } = envelope.data;
 
   const signature = message.headers[EVENT_HEADERS.signature];
   if (!signature) return refuse('missing-signature', 'no lumen-signature header');
   if (producer !== topic.owner) {
-    return refuse('wrong-producer', `${producer} does not own ${topic.name} (owner: ${topic.owner})`);
+    return refuse(
+      'wrong-producer',
+      `${producer} does not own ${topic.name} (owner: ${topic.owner})`,
+    );
   }
   const check = keyRing.verify(
     keyId,
@@ -61,7 +73,10 @@ export function checkMessage(
 
   const parsed = topic.schema.safeParse(payload);
   if (!parsed.success) {
-    return refuse('schema-violation', `payload fields failed ${topic.name}: ${pathsOf(parsed.error.issues)}`);
+    return refuse(
+      'schema-violation',
+      `payload fields failed ${topic.name}: ${pathsOf(parsed.error.issues)}`,
+    );
   }
   return {
     ok: true,

@@ -58,7 +58,8 @@ export class EventConsumer {
   constructor(private readonly options: EventConsumerOptions) {
     this.handlers = new Map(options.subscriptions.map((s) => [s.topic, s.handle]));
     for (const topic of this.handlers.keys()) {
-      if (!options.catalogue[topic]) throw new Error(`Cannot subscribe to ${topic}: not in the catalogue`);
+      if (!options.catalogue[topic])
+        throw new Error(`Cannot subscribe to ${topic}: not in the catalogue`);
     }
     this.maxAttempts = options.maxAttempts ?? 5;
     this.backoff = options.backoff ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
@@ -89,7 +90,10 @@ export class EventConsumer {
     await consumer?.stop();
   }
 
-  private async processBatch(messages: readonly IncomingMessage[], control: BatchControl): Promise<void> {
+  private async processBatch(
+    messages: readonly IncomingMessage[],
+    control: BatchControl,
+  ): Promise<void> {
     for (const message of messages) {
       if (!control.isActive()) break; // revoked or stopping: the next owner redelivers the rest
       const outcome = await this.processMessage(message, control);
@@ -111,7 +115,10 @@ export class EventConsumer {
         return await withProcessSpan(
           event.topic,
           message.headers,
-          { 'messaging.message.id': event.id, 'messaging.consumer.group.name': this.options.groupId },
+          {
+            'messaging.message.id': event.id,
+            'messaging.consumer.group.name': this.options.groupId,
+          },
           () => this.applyOnce(event, handle),
         );
       } catch (error) {

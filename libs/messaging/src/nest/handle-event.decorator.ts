@@ -9,4 +9,5 @@ export const HANDLE_EVENT_METADATA = 'lumen:handle-event';
  *   @HandleEvent('checkout.order.placed.v1')
  *   async onOrderPlaced(event: ReceivedEvent<OrderPlacedV1>, tx: EntityManager) { ... }
  */
-export const HandleEvent = (topic: string): MethodDecorator => SetMetadata(HANDLE_EVENT_METADATA, topic);
+export const HandleEvent = (topic: string): MethodDecorator =>
+  SetMetadata(HANDLE_EVENT_METADATA, topic);

@@ -73,9 +73,12 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         const topic = this.reflector.get<string | undefined>(HANDLE_EVENT_METADATA, method);
         if (!topic) continue;
         if (subscriptions.some((s) => s.topic === topic)) {
-          throw new Error(`Two @HandleEvent methods for ${topic}: one service, one handler per topic`);
+          throw new Error(
+            `Two @HandleEvent methods for ${topic}: one service, one handler per topic`,
+          );
         }
-        const handle = (method as EventHandler).bind(instance) as EventHandler;
+        const handle: EventHandler = (event, transaction) =>
+          (method as EventHandler).call(instance, event, transaction);
         subscriptions.push({ topic, handle });
       }
     }

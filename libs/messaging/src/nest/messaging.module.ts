@@ -1,4 +1,9 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { KafkaJsBroker } from '../broker/kafkajs-broker';
 import { Outbox } from '../outbox/outbox';
@@ -9,7 +14,9 @@ import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.opti
 export interface MessagingModuleAsyncOptions {
   readonly imports?: ModuleMetadata['imports'];
   readonly inject?: InjectionToken[];
-  readonly useFactory: (...args: never[]) => MessagingModuleOptions | Promise<MessagingModuleOptions>;
+  readonly useFactory: (
+    ...args: never[]
+  ) => MessagingModuleOptions | Promise<MessagingModuleOptions>;
 }
 
 /**
@@ -24,7 +31,11 @@ export class MessagingModule {
       global: true,
       imports: [DiscoveryModule, ...(options.imports ?? [])],
       providers: [
-        { provide: MESSAGING_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+        {
+          provide: MESSAGING_OPTIONS,
+          inject: options.inject ?? [],
+          useFactory: options.useFactory,
+        },
         {
           provide: MessageBrokerPort,
           inject: [MESSAGING_OPTIONS],

@@ -73,6 +73,10 @@ export class OutboxRelay {
     this.lockKey = `lumen.outbox.${schema}`;
   }
 
+  private isStopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
   /** True while this relay holds the leader lock. */
   get isLeader(): boolean {
     return this.leader;
@@ -95,7 +99,7 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let failures = 0;
-    while (!this.stopping.signal.aborted) {
+    while (!this.isStopped()) {
       try {
         const client = await this.connect();
         if (!(await this.tryLead(client))) {
@@ -103,7 +107,7 @@ export class OutboxRelay {
           continue;
         }
         failures = 0;
-        while (!this.stopping.signal.aborted) {
+        while (!this.isStopped()) {
           this.notified = false;
           const sent = await this.publishBatch(client);
           if (sent < this.batchSize) {
@@ -158,7 +162,8 @@ export class OutboxRelay {
       [this.lockKey],
     );
     this.leader = result.rows[0]?.locked === true;
-    if (this.leader) this.options.logger.info({ schema: this.options.schema }, 'outbox relay leads');
+    if (this.leader)
+      this.options.logger.info({ schema: this.options.schema }, 'outbox relay leads');
     return this.leader;
   }
 
@@ -202,7 +207,10 @@ export class OutboxRelay {
 
   private waitForWork(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.notified || this.stopping.signal.aborted) return resolve();
+      if (this.notified || this.isStopped()) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, this.pollIntervalMs);
       function done(): void {
         clearTimeout(timer);

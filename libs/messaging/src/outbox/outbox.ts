@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { signedBytesOf, type EventEnvelope, type PayloadOf, type TopicCatalogue } from '#lumen/contracts';
+import {
+  signedBytesOf,
+  type EventEnvelope,
+  type PayloadOf,
+  type TopicCatalogue,
+} from '#lumen/contracts';
 import type { EventSigner } from '#lumen/crypto';
 import { captureTraceContext } from '../tracing/trace-context';
 
@@ -30,7 +35,9 @@ export class Outbox<C extends TopicCatalogue> {
     const definition = this.catalogue[topic];
     if (!definition) throw new Error(`${topic} is not in the topic catalogue`);
     if (definition.owner !== this.signer.service) {
-      throw new Error(`${this.signer.service} may not publish to ${topic} (owned by ${definition.owner})`);
+      throw new Error(
+        `${this.signer.service} may not publish to ${topic} (owned by ${definition.owner})`,
+      );
     }
     if (!transaction.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.add must run inside the transaction of the state change');

@@ -31,7 +31,10 @@ export function contextFrom(carrier: Readonly<Record<string, string>>): Context 
 }
 
 /** Starts a producer span under `parent` and returns it with headers that carry it on. */
-export function startPublishSpan(topic: string, parent: Context): { span: Span; headers: TraceCarrier } {
+export function startPublishSpan(
+  topic: string,
+  parent: Context,
+): { span: Span; headers: TraceCarrier } {
   const span = tracer.startSpan(
     `${topic} publish`,
     {
@@ -57,7 +60,11 @@ export async function withProcessSpan<T>(
     `${topic} process`,
     {
       kind: SpanKind.CONSUMER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, ...attributes },
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        ...attributes,
+      },
     },
     parent,
   );
