@@ -13,3 +13,20 @@ export {
   type TrustedKey,
   type TrustedKeyFile,
 } from './signing-key';
+export {
+  DataKey,
+  generateDataKey,
+  isDataKeyId,
+  MasterKey,
+  unwrapDataKey,
+  wrapDataKey,
+} from './data-key';
+export {
+  isSealedValue,
+  keyIdOfSealed,
+  open,
+  seal,
+  type SealContext,
+  type SealedValue,
+} from './envelope';
+export { EnvelopeError, type EnvelopeErrorCode } from './envelope-error';
