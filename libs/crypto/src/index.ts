@@ -30,3 +30,22 @@ export {
   type SealedValue,
 } from './envelope';
 export { EnvelopeError, type EnvelopeErrorCode } from './envelope-error';
+export {
+  KeyServiceClient,
+  KeyServiceError,
+  type CreatedKey,
+  type CreateKeyRequest,
+  type KeyServiceClientOptions,
+  type KeyServiceErrorCode,
+} from './key-service.client';
+export {
+  DEFAULT_MAX_SKEW_MS,
+  SERVICE_REQUEST_HEADERS,
+  signServiceRequest,
+  verifyServiceRequest,
+  type ServiceRequest,
+  type ServiceRequestCheck,
+  type ServiceRequestHeaders,
+  type ServiceRequestRefusal,
+  type VerifyServiceRequestOptions,
+} from './service-request';

@@ -1,0 +1,140 @@
+import {
+  EventSigner,
+  generateDataKey,
+  generateSigningKey,
+  KeyRing,
+  KeyServiceClient,
+  KeyServiceError,
+  verifyServiceRequest,
+} from '#lumen/crypto';
+
+/** Stands in for the key service's HTTP answers only; the real service is tested in apps/privacy. */
+function fakeKeyService() {
+  const checkout = generateSigningKey('checkout');
+  const ring = new KeyRing([checkout.trusted]);
+  const key = generateDataKey();
+  const calls: string[] = [];
+  let status = 200;
+  let release: (() => void) | undefined;
+  const fetchStub = async (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const method = init?.method ?? 'GET';
+    const headers = init?.headers as Record<string, string>;
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const check = verifyServiceRequest(ring, { method, path: url.pathname, body, headers });
+    calls.push(`${method} ${url.pathname} ${check.ok ? 'signed' : 'unsigned'}`);
+    if (release === undefined) {
+      await Promise.resolve();
+    } else {
+      await new Promise<void>((resolve) => (release = resolve));
+    }
+    const answer =
+      status === 200
+        ? {
+            keyId: key.keyId,
+            subject: 'customer:1',
+            purpose: 'customer-contact',
+            allowedServices: ['checkout'],
+            key: key.exportMaterial().toString('base64'),
+            destroyedAt: '2026-11-25T10:00:00.000Z',
+          }
+        : { message: 'not for you' };
+    return new Response(JSON.stringify(answer), { status });
+  };
+  return {
+    key,
+    calls,
+    signer: new EventSigner(checkout.signing),
+    fetch: fetchStub,
+    setStatus: (s: number) => (status = s),
+    hold: () => (release = () => undefined),
+    release: () => {
+      const r = release;
+      release = undefined;
+      r?.();
+    },
+  };
+}
+
+describe('KeyServiceClient', () => {
+  it('signs its requests and reuses a fetched key until maxAgeMs has passed', async () => {
+    const service = fakeKeyService();
+    let now = 0;
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+      clock: () => now,
+      maxAgeMs: 1_000,
+    });
+    const first = await client.getKey(service.key.keyId);
+    expect(first.exportMaterial().equals(service.key.exportMaterial())).toBe(true);
+    now = 999;
+    await client.getKey(service.key.keyId);
+    expect(service.calls).toEqual([`GET /keys/${service.key.keyId} signed`]);
+    now = 1_000;
+    await client.getKey(service.key.keyId);
+    expect(service.calls).toHaveLength(2);
+  });
+
+  it('asks again after evict, and a fetch in flight during evict is not cached', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+    });
+    await client.getKey(service.key.keyId);
+    client.evict(service.key.keyId);
+    service.hold();
+    const inFlight = client.getKey(service.key.keyId);
+    await new Promise((resolve) => setImmediate(resolve));
+    client.evict(service.key.keyId);
+    service.release();
+    await inFlight;
+    await client.getKey(service.key.keyId);
+    expect(service.calls).toHaveLength(3);
+  });
+
+  it('seals and opens through the fetched key', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+    });
+    const context = { field: 'customer.email', subject: 'customer:1' };
+    const sealed = await client.seal('ada@example.com', service.key.keyId, context);
+    expect(await client.open(sealed, context)).toBe('ada@example.com');
+  });
+
+  it('turns refusals into KeyServiceError codes, and forgets a destroyed key', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+    });
+    await client.getKey(service.key.keyId);
+    await client.destroyKey(service.key.keyId, 'payment confirmed');
+    service.setStatus(410);
+    const error: unknown = await client.getKey(service.key.keyId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeyServiceError);
+    expect(error).toMatchObject({ code: 'destroyed', status: 410 });
+    service.setStatus(403);
+    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('reports an unreachable service as unavailable', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: () => Promise.reject(new Error('ECONNREFUSED')),
+    });
+    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

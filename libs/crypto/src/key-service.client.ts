@@ -1,0 +1,194 @@
+import { DataKey } from './data-key';
+import { keyIdOfSealed, open, seal, type SealContext, type SealedValue } from './envelope';
+import type { EventSigner } from './event-signer';
+import { signServiceRequest } from './service-request';
+
+export interface KeyServiceClientOptions {
+  /** The privacy service, e.g. `http://127.0.0.1:3003`. */
+  readonly baseUrl: string;
+  /** The calling service's signing key: the key service knows callers by it. */
+  readonly signer: EventSigner;
+  /** How long a fetched key is reused before asking again; at most a few minutes. */
+  readonly maxAgeMs?: number;
+  readonly timeoutMs?: number;
+  readonly clock?: () => number;
+  readonly fetch?: typeof fetch;
+}
+
+export type KeyServiceErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'destroyed'
+  | 'conflict'
+  | 'invalid-request'
+  | 'unavailable';
+
+export class KeyServiceError extends Error {
+  constructor(
+    readonly code: KeyServiceErrorCode,
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KeyServiceError';
+  }
+}
+
+export interface CreateKeyRequest {
+  /** Whose data the key protects: `customer:<id>`, `order:<id>`. */
+  readonly subject: string;
+  /** What for: `customer-contact`, `card-token`, `delivery-address`. */
+  readonly purpose: string;
+  /** The services that may fetch the key later. */
+  readonly allowedServices: readonly string[];
+}
+
+export interface CreatedKey {
+  readonly key: DataKey;
+  readonly subject: string;
+  readonly purpose: string;
+  readonly allowedServices: readonly string[];
+  /** False when the subject already had a live key for this purpose. */
+  readonly created: boolean;
+}
+
+interface KeyAnswer {
+  keyId: string;
+  subject: string;
+  purpose: string;
+  allowedServices: string[];
+  created?: boolean;
+  key: string;
+}
+
+interface CachedKey {
+  readonly key: DataKey;
+  readonly fetchedAt: number;
+}
+
+const STATUS_CODES: Readonly<Record<number, KeyServiceErrorCode>> = {
+  400: 'invalid-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  410: 'destroyed',
+};
+
+/**
+ * A service's way to the key service (apps/privacy): every request signed with the service's
+ * key; fetched keys kept in memory for at most `maxAgeMs` (default two minutes), so a destroyed
+ * key stops working everywhere within that time even if the `privacy.key.destroyed.v1` event
+ * is late. Services call `evict(keyId)` from their handler of that event to stop at once.
+ */
+export class KeyServiceClient {
+  private readonly cache = new Map<string, CachedKey>();
+  /** Bumped by `evict`, so a fetch that was in flight then cannot put the key back. */
+  private readonly epochs = new Map<string, number>();
+  private readonly maxAgeMs: number;
+  private readonly timeoutMs: number;
+  private readonly clock: () => number;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: KeyServiceClientOptions) {
+    this.maxAgeMs = options.maxAgeMs ?? 120_000;
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.clock = options.clock ?? Date.now;
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  /** Creates the subject's key for the purpose, or returns the live one (if this service may use it). */
+  async createKey(request: CreateKeyRequest): Promise<CreatedKey> {
+    const answer = await this.call('POST', '/keys', {
+      subject: request.subject,
+      purpose: request.purpose,
+      allowedServices: request.allowedServices,
+    });
+    const key = this.remember(answer, true);
+    return {
+      key,
+      subject: answer.subject,
+      purpose: answer.purpose,
+      allowedServices: answer.allowedServices,
+      created: answer.created === true,
+    };
+  }
+
+  async getKey(keyId: string): Promise<DataKey> {
+    const cached = this.cache.get(keyId);
+    if (cached && this.clock() - cached.fetchedAt < this.maxAgeMs) return cached.key;
+    this.cache.delete(keyId);
+    const epoch = this.epochOf(keyId);
+    const answer = await this.call('GET', `/keys/${encodeURIComponent(keyId)}`);
+    return this.remember(answer, this.epochOf(keyId) === epoch);
+  }
+
+  /** Destroys the key for good (crypto-shredding); everything sealed under it becomes unreadable. */
+  async destroyKey(keyId: string, reason: string): Promise<{ destroyedAt: string }> {
+    this.evict(keyId);
+    const answer = await this.call<{ destroyedAt: string }>(
+      'DELETE',
+      `/keys/${encodeURIComponent(keyId)}`,
+      { reason },
+    );
+    this.evict(keyId);
+    return { destroyedAt: answer.destroyedAt };
+  }
+
+  evict(keyId: string): void {
+    this.cache.delete(keyId);
+    this.epochs.set(keyId, this.epochOf(keyId) + 1);
+  }
+
+  /** Seals under the key with this id (fetched, or from the cache). */
+  async seal(plaintext: string, keyId: string, context: SealContext): Promise<SealedValue> {
+    return seal(plaintext, await this.getKey(keyId), context);
+  }
+
+  /** Opens a sealed value, fetching the key it names if needed. */
+  async open(sealed: string, context: SealContext): Promise<string> {
+    return open(sealed, await this.getKey(keyIdOfSealed(sealed)), context);
+  }
+
+  private epochOf(id: string): number {
+    return this.epochs.get(id) ?? 0;
+  }
+
+  private remember(answer: KeyAnswer, cacheable: boolean): DataKey {
+    const key = new DataKey(answer.keyId, Buffer.from(answer.key, 'base64'));
+    if (cacheable) this.cache.set(answer.keyId, { key, fetchedAt: this.clock() });
+    return key;
+  }
+
+  private async call<T = KeyAnswer>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      ...signServiceRequest(this.options.signer, { method, path, body: text }),
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetch(new URL(path, this.options.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : text,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new KeyServiceError(
+        'unavailable',
+        undefined,
+        `Key service unreachable: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const answer = (await response.json().catch(() => ({}))) as { message?: unknown };
+    if (response.ok) return answer as T;
+    const message = typeof answer.message === 'string' ? answer.message : response.statusText;
+    throw new KeyServiceError(
+      STATUS_CODES[response.status] ?? 'unavailable',
+      response.status,
+      `Key service refused ${method} ${path}: ${response.status} ${message}`,
+    );
+  }
+}
