@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 /** A service's private Ed25519 key, with the id verifiers know it by. */
 export interface SigningKey {
@@ -64,7 +70,9 @@ export function signingKeyFromFile(file: SigningKeyFile): SigningKey {
   const privateKey = createPrivateKey(file.privateKeyPem);
   const expected = keyIdOf(file.service, createPublicKey(privateKey));
   if (expected !== file.keyId) {
-    throw new Error(`Signing key file for ${file.service} names ${file.keyId}, but holds ${expected}`);
+    throw new Error(
+      `Signing key file for ${file.service} names ${file.keyId}, but holds ${expected}`,
+    );
   }
   return { keyId: file.keyId, service: file.service, privateKey };
 }
