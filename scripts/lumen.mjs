@@ -211,6 +211,7 @@ function serviceEnv(kafkaBrokers) {
 async function test() {
   const started = performance.now();
   const summary = [];
+  const totals = { passed: 0, failed: 0 };
   try {
     const env = await setup();
     summary.push({ name: 'setup', status: 'ok', seconds: secondsSince(started) });
@@ -237,13 +238,37 @@ async function test() {
         '--selectProjects',
         project,
         ...(project === 'e2e' ? ['--passWithNoTests'] : []),
+        '--json',
+        `--outputFile=${jestResultFile(project)}`,
       ];
-      if (!(await check(summary, name, () => runInherit(process.execPath, args, env)))) return;
+      fs.rmSync(jestResultFile(project), { force: true });
+      const passed = await check(summary, name, () => runInherit(process.execPath, args, env));
+      countTests(totals, project);
+      if (!passed) return;
     }
   } finally {
     // CI machines keep nothing between runs; locally the broker stays up for the next run.
     if (process.env.CI === 'true' && infra.kafkaStartedHere()) await infra.stopKafka({ log: say });
     printSummary(summary, started);
+    // The plain closing line CI and people read: every jest test across the tiers.
+    if (totals.passed + totals.failed > 0)
+      console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
+  }
+}
+
+function jestResultFile(project) {
+  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+  return path.join(ROOT, '.cache', `jest-${project}.json`);
+}
+
+/** Adds one tier's counts (from jest's --json output) to the totals. */
+function countTests(totals, project) {
+  try {
+    const result = JSON.parse(fs.readFileSync(jestResultFile(project), 'utf8'));
+    totals.passed += result.numPassedTests;
+    totals.failed += result.numFailedTests;
+  } catch {
+    totals.failed += 1; // no result file: jest itself failed to run
   }
 }
 
