@@ -1,5 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '#lumen/contracts';
 import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+import { PRIVACY_MIGRATIONS } from '../../apps/privacy/src/database/privacy-migrations';
 
 /**
  * What each service owns in PostgreSQL: its own schema, owned by its own role, and the
@@ -19,7 +20,8 @@ export const SERVICE_DATABASES: readonly ServiceDatabase[] = SERVICE_NAMES.map((
   service,
   schema: service,
   role: `lumen_${service}`,
-  migrations: [CreateMessagingTables1764057600000],
+  migrations:
+    service === 'privacy' ? [...PRIVACY_MIGRATIONS] : [CreateMessagingTables1764057600000],
 }));
 
 /** The connection URL a service uses: the admin URL with the service's role as user. */

@@ -1,0 +1,8 @@
+import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+import { CreateKeyTables1764144000000 } from './migrations/1764144000000-create-key-tables.migration';
+
+/** Every migration of the privacy schema, in order: provisioning and the tests run these. */
+export const PRIVACY_MIGRATIONS = [
+  CreateMessagingTables1764057600000,
+  CreateKeyTables1764144000000,
+] as const;

@@ -1,0 +1,59 @@
+import { BadRequestException } from '@nestjs/common';
+import { z } from 'zod';
+import { serviceNameSchema } from '#lumen/contracts';
+import { isDataKeyId } from '#lumen/crypto';
+
+export const createKeyBodySchema = z.strictObject({
+  subject: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9._-]{1,128}$/,
+      'expected <kind>:<id>, e.g. customer:42 or order:9f1c',
+    ),
+  purpose: z.string().min(1).max(64),
+  allowedServices: z
+    .array(serviceNameSchema)
+    .min(1, 'expected at least one service')
+    .refine((services) => new Set(services).size === services.length, 'expected each service once'),
+});
+export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
+
+export const destroyKeyBodySchema = z.strictObject({
+  // Published in privacy.key.destroyed.v1, so plain words only: no e-mail addresses or the like.
+  reason: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9 .,:;()/_-]{1,200}$/,
+      'expected 1-200 characters of plain text (letters, digits, .,:;()/_-)',
+    ),
+});
+export type DestroyKeyBody = z.infer<typeof destroyKeyBodySchema>;
+
+/** Parses a request body; a 400 names each bad field and what it expects. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  throw new BadRequestException({
+    statusCode: 400,
+    code: 'invalid-request',
+    message: result.error.issues
+      .map((issue) => {
+        const field = issue.path.join('.') || '(body)';
+        return issue.code === 'unrecognized_keys'
+          ? `${field}: unknown properties ${issue.keys.join(', ')}`
+          : `${field}: ${issue.message}`;
+      })
+      .join('; '),
+  });
+}
+
+export function parseKeyId(keyId: string): string {
+  if (!isDataKeyId(keyId)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      code: 'invalid-request',
+      message: 'keyId: expected a data key id',
+    });
+  }
+  return keyId;
+}

@@ -1,0 +1,98 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  Param,
+  Post,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { DataKey } from '#lumen/crypto';
+import { CreateKey } from '../application/create-key.use-case';
+import { DestroyKey } from '../application/destroy-key.use-case';
+import { GetKey } from '../application/get-key.use-case';
+import type { KeyRecord } from '../domain/key-record';
+import { CallerService } from './caller-service.decorator';
+import { KeyActionName } from './key-action.decorator';
+import {
+  createKeyBodySchema,
+  destroyKeyBodySchema,
+  parseBody,
+  parseKeyId,
+} from './key-request.dto';
+import { KeyServiceExceptionFilter } from './key-service-exception.filter';
+import { ServiceSignatureGuard } from './service-signature.guard';
+
+export interface KeyResponse {
+  keyId: string;
+  subject: string;
+  purpose: string;
+  allowedServices: string[];
+  created?: boolean;
+  /** The raw AES-256 data key, base64. */
+  key: string;
+}
+
+function keyResponse(record: KeyRecord, key: DataKey): KeyResponse {
+  return {
+    keyId: record.keyId,
+    subject: record.subject,
+    purpose: record.purpose,
+    allowedServices: [...record.allowedServices],
+    key: key.exportMaterial().toString('base64'),
+  };
+}
+
+/** The key service's HTTP API for other services; every call is signed by its caller. */
+@Controller('keys')
+@UseGuards(ServiceSignatureGuard)
+@UseFilters(KeyServiceExceptionFilter)
+export class KeysController {
+  constructor(
+    private readonly createKey: CreateKey,
+    private readonly getKey: GetKey,
+    private readonly destroyKey: DestroyKey,
+  ) {}
+
+  @Post()
+  @KeyActionName('create')
+  @Header('Cache-Control', 'no-store')
+  async create(
+    @CallerService() caller: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<KeyResponse> {
+    const request = parseBody(createKeyBodySchema, body);
+    const result = await this.createKey.execute({ caller, ...request });
+    void reply.status(result.created ? 201 : 200);
+    return { ...keyResponse(result.record, result.key), created: result.created };
+  }
+
+  @Get(':keyId')
+  @KeyActionName('get')
+  @Header('Cache-Control', 'no-store')
+  async get(@CallerService() caller: string, @Param('keyId') keyId: string): Promise<KeyResponse> {
+    const result = await this.getKey.execute({ caller, keyId: parseKeyId(keyId) });
+    return keyResponse(result.record, result.key);
+  }
+
+  @Delete(':keyId')
+  @KeyActionName('destroy')
+  async destroy(
+    @CallerService() caller: string,
+    @Param('keyId') keyId: string,
+    @Body() body: unknown,
+  ): Promise<{ keyId: string; destroyedAt: string; alreadyDestroyed: boolean }> {
+    const { reason } = parseBody(destroyKeyBodySchema, body);
+    const result = await this.destroyKey.execute({ caller, keyId: parseKeyId(keyId), reason });
+    return {
+      keyId: result.keyId,
+      destroyedAt: result.destroyedAt.toISOString(),
+      alreadyDestroyed: result.alreadyDestroyed,
+    };
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { KeyRecordRepository } from '../application/key-record.repository';
+import type { KeyRecord } from '../domain/key-record';
+import { DataKeyEntity } from './data-key.entity';
+
+function toRecord(row: DataKeyEntity): KeyRecord {
+  return {
+    keyId: row.keyId,
+    subject: row.subject,
+    purpose: row.purpose,
+    allowedServices: row.allowedServices,
+    createdBy: row.createdBy,
+    wrappedKey: row.wrappedKey,
+    masterKeyId: row.masterKeyId,
+    createdAt: row.createdAt,
+    destroyedAt: row.destroyedAt,
+    destroyReason: row.destroyReason,
+  };
+}
+
+@Injectable()
+export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async insertIfNoLiveKey(tx: EntityManager, record: KeyRecord): Promise<boolean> {
+    // The partial unique index (subject, purpose) WHERE destroyed_at IS NULL decides races.
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO data_keys
+         (key_id, subject, purpose, allowed_services, created_by, wrapped_key, master_key_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (subject, purpose) WHERE destroyed_at IS NULL DO NOTHING
+       RETURNING key_id`,
+      [
+        record.keyId,
+        record.subject,
+        record.purpose,
+        record.allowedServices,
+        record.createdBy,
+        record.wrappedKey,
+        record.masterKeyId,
+        record.createdAt,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async findLive(
+    tx: EntityManager,
+    subject: string,
+    purpose: string,
+  ): Promise<KeyRecord | undefined> {
+    const row = await tx
+      .getRepository(DataKeyEntity)
+      .createQueryBuilder('dk')
+      .where('dk.subject = :subject AND dk.purpose = :purpose AND dk.destroyedAt IS NULL', {
+        subject,
+        purpose,
+      })
+      .getOne();
+    return row === null ? undefined : toRecord(row);
+  }
+
+  async findById(
+    keyId: string,
+    options?: { readonly tx: EntityManager; readonly lock: boolean },
+  ): Promise<KeyRecord | undefined> {
+    const manager = options?.tx ?? this.dataSource.manager;
+    const query = manager
+      .getRepository(DataKeyEntity)
+      .createQueryBuilder('dk')
+      .where('dk.keyId = :keyId', { keyId });
+    if (options?.lock) query.setLock('pessimistic_write');
+    const row = await query.getOne();
+    return row === null ? undefined : toRecord(row);
+  }
+
+  async markDestroyed(tx: EntityManager, keyId: string, reason: string, at: Date): Promise<void> {
+    // NULL, not zeros: nothing of the key is left in the live row. Old row versions are
+    // unreadable without the master key and go at the next VACUUM (docs/privacy-key-service.md).
+    await tx.query(
+      `UPDATE data_keys SET wrapped_key = NULL, destroyed_at = $2, destroy_reason = $3
+       WHERE key_id = $1 AND destroyed_at IS NULL`,
+      [keyId, at, reason],
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { KeyRing, loadKeyRing } from '#lumen/crypto';
+import { PRIVACY_CONFIG, type PrivacyConfig } from '../config/privacy.config';
+import { KeysController } from './api/keys.controller';
+import { ServiceSignatureGuard } from './api/service-signature.guard';
+import { CreateKey } from './application/create-key.use-case';
+import { DestroyKey } from './application/destroy-key.use-case';
+import { GetKey } from './application/get-key.use-case';
+import { KeyAuditLog } from './application/key-audit.log';
+import { KeyRecordRepository } from './application/key-record.repository';
+import { KeyWrapper } from './application/key-wrapper';
+import { MasterKeyWrapper } from './infrastructure/master-key.wrapper';
+import { TypeOrmKeyAuditLog } from './infrastructure/type-orm-key-audit.log';
+import { TypeOrmKeyRecordRepository } from './infrastructure/type-orm-key-record.repository';
+
+/** The key service: data keys per subject and purpose, wrapped, shared, audited, destroyed. */
+@Module({
+  controllers: [KeysController],
+  providers: [
+    CreateKey,
+    GetKey,
+    DestroyKey,
+    ServiceSignatureGuard,
+    { provide: KeyRecordRepository, useClass: TypeOrmKeyRecordRepository },
+    { provide: KeyAuditLog, useClass: TypeOrmKeyAuditLog },
+    { provide: KeyWrapper, useClass: MasterKeyWrapper },
+    {
+      // The services' public keys (LUMEN_KEYS_DIR/trusted-keys.json): who may call at all.
+      provide: KeyRing,
+      inject: [PRIVACY_CONFIG],
+      useFactory: (config: PrivacyConfig) => loadKeyRing(config.keysDir),
+    },
+  ],
+})
+export class KeysModule {}

@@ -1,0 +1,487 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
+import {
+  ensureServiceKeys,
+  EventSigner,
+  generateSigningKey,
+  KeyServiceClient,
+  KeyServiceError,
+  loadEventSigner,
+  open,
+  seal,
+  SERVICE_REQUEST_HEADERS,
+  signServiceRequest,
+} from '#lumen/crypto';
+import { createDataSource, migrate } from '#lumen/database';
+import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import { loadPrivacyConfig } from '../src/config/privacy.config';
+import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
+import { createPrivacyApp } from '../src/privacy-app.factory';
+
+/**
+ * The key service as other services meet it: the real app on Fastify, the real migrations on
+ * the real PostgreSQL, the real outbox relay on the real Kafka broker, and callers signing
+ * with service keys from a keys folder like `.lumen/keys`.
+ */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
+const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+function randomLetters(length = 10): string {
+  return [...randomBytes(length)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
+}
+
+async function expectEventually(
+  probe: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for: ${what}`);
+}
+
+async function errorOf(work: Promise<unknown>): Promise<KeyServiceError> {
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof KeyServiceError))
+    throw new Error(`expected a KeyServiceError, got ${String(error)}`);
+  return error;
+}
+
+interface AuditRow {
+  caller: string;
+  caller_verified: boolean;
+  key_id: string | null;
+  action: string;
+  outcome: string;
+  reason: string;
+}
+
+describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
+  const schema = `privtest_${randomLetters()}`;
+  let keysDir: string;
+  let dataSource: DataSource | undefined;
+  let app: NestFastifyApplication | undefined;
+  let baseUrl: string;
+  let signers: Record<'checkout' | 'payment' | 'fulfilment' | 'privacy', EventSigner>;
+  const db = (): DataSource => {
+    if (!dataSource) throw new Error('not started');
+    return dataSource;
+  };
+  const clientFor = (service: keyof typeof signers) =>
+    new KeyServiceClient({ baseUrl, signer: signers[service] });
+
+  const auditRows = (keyId: string | null, outcome = 'refused'): Promise<AuditRow[]> =>
+    db().query(
+      `SELECT caller, caller_verified, key_id, action, outcome, reason FROM key_audit
+       WHERE key_id IS NOT DISTINCT FROM $1 AND outcome = $2 ORDER BY id`,
+      [keyId, outcome],
+    );
+
+  /** A raw HTTP call, for requests the client would never make. */
+  const rawCall = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    fetch(new URL(path, baseUrl), {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body,
+    });
+
+  beforeAll(async () => {
+    keysDir = mkdtempSync(join(tmpdir(), 'lumen-privacy-keys-'));
+    ensureServiceKeys(keysDir, SERVICE_NAMES);
+    signers = {
+      checkout: loadEventSigner(keysDir, 'checkout'),
+      payment: loadEventSigner(keysDir, 'payment'),
+      fulfilment: loadEventSigner(keysDir, 'fulfilment'),
+      privacy: loadEventSigner(keysDir, 'privacy'),
+    };
+    dataSource = createDataSource({
+      url: DATABASE_URL,
+      schema,
+      applicationName: 'privacy-test',
+      migrations: [...PRIVACY_MIGRATIONS],
+    });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    const broker = new KafkaJsBroker({
+      clientId: `privacy-test-${schema}`,
+      brokers: [KAFKA_BROKERS],
+      logger: silentLogger,
+    });
+    await broker.ensureTopics(topicSpecsOf(LUMEN_TOPICS));
+    await broker.disconnect();
+
+    const config = loadPrivacyConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS,
+      LUMEN_KEYS_DIR: keysDir,
+      LOG_LEVEL: 'silent',
+      LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
+    });
+    app = await createPrivacyApp(config, false);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dataSource?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await dataSource?.destroy();
+    rmSync(keysDir, { recursive: true, force: true });
+  });
+
+  it('gives checkout a customer key to seal with, and the same key on every later request', async () => {
+    const checkout = clientFor('checkout');
+    const subject = `customer:${randomLetters()}`;
+    const request = { subject, purpose: 'customer-contact', allowedServices: ['checkout'] };
+    const created = await checkout.createKey(request);
+    expect(created.created).toBe(true);
+    const context = { field: 'customer.email', subject };
+    const sealed = seal('ada@example.com', created.key, context);
+
+    // Another checkout instance, with an empty cache, fetches the key by the id in the value.
+    expect(await clientFor('checkout').open(sealed, context)).toBe('ada@example.com');
+    const again = await clientFor('checkout').createKey(request);
+    expect(again.created).toBe(false);
+    expect(again.key.keyId).toBe(created.key.keyId);
+
+    const rows: { wrapped_key: Buffer; master_key_id: string }[] = await db().query(
+      'SELECT wrapped_key, master_key_id FROM data_keys WHERE key_id = $1',
+      [created.key.keyId],
+    );
+    // Stored wrapped, never as the key itself.
+    expect(rows[0]!.wrapped_key.includes(created.key.exportMaterial())).toBe(false);
+    expect(rows[0]!.master_key_id).toMatch(/^mk_/);
+  });
+
+  it('refuses payment the checkout customer key (403) and audits the refusal', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const { key } = await clientFor('checkout').createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const sealed = seal('ada@example.com', key, { field: 'customer.email', subject });
+
+    const refused = await errorOf(clientFor('payment').getKey(key.keyId));
+    expect(refused).toMatchObject({ code: 'forbidden', status: 403 });
+    await expect(
+      clientFor('payment').open(sealed, { field: 'customer.email', subject }),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+    // Nor can payment get it by asking to "create" it.
+    const viaCreate = await errorOf(
+      clientFor('payment').createKey({
+        subject,
+        purpose: 'customer-contact',
+        allowedServices: ['checkout'],
+      }),
+    );
+    expect(viaCreate.status).toBe(403);
+
+    expect(await auditRows(key.keyId)).toEqual([
+      {
+        caller: 'payment',
+        caller_verified: true,
+        key_id: key.keyId,
+        action: 'get',
+        outcome: 'refused',
+        reason: 'caller-not-allowed',
+      },
+      {
+        caller: 'payment',
+        caller_verified: true,
+        key_id: key.keyId,
+        action: 'get',
+        outcome: 'refused',
+        reason: 'caller-not-allowed',
+      },
+    ]);
+    const createRefusals: unknown[] = await db().query(
+      `SELECT reason FROM key_audit WHERE caller = 'payment' AND action = 'create' AND outcome = 'refused'`,
+    );
+    expect(createRefusals).toEqual([{ reason: 'purpose-not-creatable-by-caller' }]);
+  });
+
+  it('answers unsigned, tampered, forged and stale requests with 401, audited', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const { key } = await clientFor('checkout').createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const path = `/keys/${key.keyId}`;
+
+    const unsigned = await rawCall('GET', path, {});
+    expect(unsigned.status).toBe(401);
+    const unsignedBody = (await unsigned.json()) as Record<string, unknown>;
+    expect(unsignedBody).toMatchObject({ code: 'unauthenticated' });
+    expect(JSON.stringify(unsignedBody)).not.toContain(key.exportMaterial().toString('base64'));
+
+    // Signed for another path: moving a signature to another key does not work.
+    const otherPath = signServiceRequest(signers.checkout, {
+      method: 'GET',
+      path: '/keys/dk_other',
+    });
+    expect((await rawCall('GET', path, otherPath)).status).toBe(401);
+
+    // A body changed after signing.
+    const body = JSON.stringify({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const signedBody = signServiceRequest(signers.checkout, {
+      method: 'POST',
+      path: '/keys',
+      body,
+    });
+    const tampered = body.replace('["checkout"]', '["checkout","privacy"]');
+    expect((await rawCall('POST', '/keys', signedBody, tampered)).status).toBe(401);
+
+    // Payment's key claiming to be checkout; and a key nobody trusts.
+    const forged = {
+      ...signServiceRequest(signers.payment, { method: 'GET', path }),
+      [SERVICE_REQUEST_HEADERS.service]: 'checkout',
+    };
+    expect((await rawCall('GET', path, forged)).status).toBe(401);
+    const stranger = new EventSigner(generateSigningKey('checkout').signing);
+    expect(
+      (await rawCall('GET', path, signServiceRequest(stranger, { method: 'GET', path }))).status,
+    ).toBe(401);
+
+    // A genuine signature, six minutes old.
+    const stale = signServiceRequest(
+      signers.checkout,
+      { method: 'GET', path },
+      new Date(Date.now() - 360_000),
+    );
+    expect((await rawCall('GET', path, stale)).status).toBe(401);
+
+    expect(
+      (await auditRows(key.keyId)).map((row) => [
+        row.caller,
+        row.caller_verified,
+        row.action,
+        row.reason,
+      ]),
+    ).toEqual([
+      ['unknown', false, 'get', 'missing-signature'],
+      ['checkout', false, 'get', 'bad-signature'],
+      ['checkout', false, 'get', 'wrong-signer'],
+      ['checkout', false, 'get', 'unknown-key'],
+      ['checkout', false, 'get', 'stale-timestamp'],
+    ]);
+    const tamperedAudit = await auditRows(null);
+    expect(tamperedAudit).toContainEqual({
+      caller: 'checkout',
+      caller_verified: false,
+      key_id: null,
+      action: 'create',
+      outcome: 'refused',
+      reason: 'bad-signature',
+    });
+  });
+
+  it('keeps the card token for payment alone, and destroys it for good (crypto-shredding)', async () => {
+    const checkout = clientFor('checkout');
+    const payment = clientFor('payment');
+    const subject = `order:${randomLetters()}`;
+    const context = { field: 'payment.cardToken', subject };
+
+    // Checkout receives the key once, to seal the token, and can never fetch it again.
+    const { key, created } = await checkout.createKey({
+      subject,
+      purpose: 'card-token',
+      allowedServices: ['payment'],
+    });
+    expect(created).toBe(true);
+    const sealed = seal('tok_single_use_4f9a', key, context);
+    expect((await errorOf(clientFor('checkout').getKey(key.keyId))).status).toBe(403);
+
+    expect(await payment.open(sealed, context)).toBe('tok_single_use_4f9a');
+    expect(await payment.destroyKey(key.keyId, 'payment confirmed')).toMatchObject({
+      destroyedAt: expect.any(String) as string,
+    });
+
+    // Nobody can fetch it any more; everything sealed under it is noise.
+    expect(await errorOf(payment.getKey(key.keyId))).toMatchObject({
+      code: 'destroyed',
+      status: 410,
+    });
+    expect(await errorOf(clientFor('payment').open(sealed, context))).toMatchObject({
+      status: 410,
+    });
+    expect((await errorOf(clientFor('checkout').getKey(key.keyId))).status).toBe(403);
+    expect((await errorOf(clientFor('fulfilment').getKey(key.keyId))).status).toBe(403);
+    const rows: { wrapped_key: Buffer | null; destroy_reason: string }[] = await db().query(
+      'SELECT wrapped_key, destroy_reason FROM data_keys WHERE key_id = $1',
+      [key.keyId],
+    );
+    expect(rows).toEqual([{ wrapped_key: null, destroy_reason: 'payment confirmed' }]);
+    // Final even for the database's owner: the row cannot be brought back.
+    await expect(
+      db().query(
+        `UPDATE data_keys SET destroyed_at = NULL, destroy_reason = NULL, wrapped_key = '\\x00' WHERE key_id = $1`,
+        [key.keyId],
+      ),
+    ).rejects.toThrow(/destroyed/);
+
+    // Destroying twice is harmless and publishes nothing more.
+    expect(await payment.destroyKey(key.keyId, 'payment confirmed')).toBeDefined();
+    const events: { value: Buffer; published_at: Date | null }[] = await db().query(
+      `SELECT value, published_at FROM outbox WHERE topic = 'privacy.key.destroyed.v1' AND message_key = $1`,
+      [key.keyId],
+    );
+    expect(events).toHaveLength(1);
+    const envelope = JSON.parse(events[0]!.value.toString('utf8')) as {
+      producer: string;
+      payload: unknown;
+    };
+    expect(envelope.producer).toBe('privacy');
+    expect(envelope.payload).toEqual({
+      keyId: key.keyId,
+      purpose: 'card-token',
+      destroyedAt: expect.any(String) as string,
+      reason: 'payment confirmed',
+    });
+    // The relay publishes it to Kafka, where every service's cache listens.
+    await expectEventually(async () => {
+      const published: unknown[] = await db().query(
+        `SELECT 1 FROM outbox WHERE message_key = $1 AND published_at IS NOT NULL`,
+        [key.keyId],
+      );
+      return published.length === 1;
+    }, 'the key.destroyed event published');
+  });
+
+  it('lets the privacy service erase a customer: the sealed contact data is unreadable everywhere', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const checkout = clientFor('checkout');
+    const { key } = await checkout.createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout', 'privacy'],
+    });
+    const context = { field: 'customer.phone', subject };
+    const sealed = seal('+44 20 7946 0000', key, context);
+    expect(await checkout.open(sealed, context)).toBe('+44 20 7946 0000');
+
+    await clientFor('privacy').destroyKey(key.keyId, 'erasure request');
+    // This client still held the key in its cache: the event's handler calls evict.
+    checkout.evict(key.keyId);
+    for (const service of ['checkout', 'privacy'] as const) {
+      expect((await errorOf(clientFor(service).open(sealed, context))).code).toBe('destroyed');
+    }
+    expect((await errorOf(checkout.open(sealed, context))).code).toBe('destroyed');
+    // A new key for the same subject is a new key: the old values stay unreadable.
+    const fresh = await checkout.createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout', 'privacy'],
+    });
+    expect(fresh.created).toBe(true);
+    expect(() => open(sealed, fresh.key, context)).toThrow();
+  });
+
+  it('creates exactly one key when many requests race for the same subject', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        clientFor('checkout').createKey({
+          subject,
+          purpose: 'customer-contact',
+          allowedServices: ['checkout'],
+        }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.key.keyId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const live: unknown[] = await db().query('SELECT 1 FROM data_keys WHERE subject = $1', [
+      subject,
+    ]);
+    expect(live).toHaveLength(1);
+  });
+
+  it('refuses requests outside the purpose rules, and names bad fields', async () => {
+    const checkout = clientFor('checkout');
+    const subject = `order:${randomLetters()}`;
+    // Only payment may ever read a card token.
+    expect(
+      await errorOf(
+        checkout.createKey({
+          subject,
+          purpose: 'card-token',
+          allowedServices: ['payment', 'checkout'],
+        }),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await errorOf(
+        checkout.createKey({ subject, purpose: 'diary', allowedServices: ['checkout'] }),
+      ),
+    ).toMatchObject({
+      status: 400,
+    });
+    await checkout.createKey({
+      subject,
+      purpose: 'delivery-address',
+      allowedServices: ['fulfilment'],
+    });
+    expect(
+      await errorOf(
+        checkout.createKey({
+          subject,
+          purpose: 'delivery-address',
+          allowedServices: ['fulfilment', 'checkout'],
+        }),
+      ),
+    ).toMatchObject({ status: 409 });
+
+    const body = JSON.stringify({
+      subject,
+      purpose: 'delivery-address',
+      allowedServices: ['carrier'],
+      extra: 1,
+    });
+    const response = await rawCall(
+      'POST',
+      '/keys',
+      signServiceRequest(signers.checkout, { method: 'POST', path: '/keys', body }),
+      body,
+    );
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toContain('extra');
+    expect(message).toContain('allowedServices');
+
+    const badReason = JSON.stringify({ reason: 'customer ada@example.com asked' });
+    const path = `/keys/dk_${randomLetters()}`;
+    const destroy = await rawCall(
+      'DELETE',
+      path,
+      signServiceRequest(signers.privacy, { method: 'DELETE', path, body: badReason }),
+      badReason,
+    );
+    expect(destroy.status).toBe(400);
+    expect(
+      (await errorOf(clientFor('privacy').destroyKey(`dk_${randomLetters()}`, 'erasure request')))
+        .status,
+    ).toBe(404);
+  });
+});
