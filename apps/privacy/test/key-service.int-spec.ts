@@ -399,6 +399,28 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
     expect(() => open(sealed, fresh.key, context)).toThrow();
   });
 
+  it('lets the creator clean up a key it never used; others may not destroy it', async () => {
+    const subject = `order:${randomLetters()}`;
+    const { key } = await clientFor('checkout').createKey({
+      subject,
+      purpose: 'card-token',
+      allowedServices: ['payment'],
+    });
+    expect((await errorOf(clientFor('fulfilment').destroyKey(key.keyId, 'not mine'))).status).toBe(
+      403,
+    );
+    await clientFor('checkout').destroyKey(key.keyId, 'order not committed');
+    expect((await errorOf(clientFor('payment').getKey(key.keyId))).code).toBe('destroyed');
+    expect(await auditRows(key.keyId)).toContainEqual({
+      caller: 'fulfilment',
+      caller_verified: true,
+      key_id: key.keyId,
+      action: 'destroy',
+      outcome: 'refused',
+      reason: 'caller-not-allowed',
+    });
+  });
+
   it('creates exactly one key when many requests race for the same subject', async () => {
     const subject = `customer:${randomLetters()}`;
     const results = await Promise.all(

@@ -99,6 +99,31 @@ describe('KeyServiceClient', () => {
     expect(service.calls).toHaveLength(3);
   });
 
+  it('shares one request among concurrent readers of a key', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+    });
+    const keys = await Promise.all([1, 2, 3].map(() => client.getKey(service.key.keyId)));
+    expect(new Set(keys.map((k) => k.keyId)).size).toBe(1);
+    expect(service.calls).toHaveLength(1);
+  });
+
+  it('holds at most maxEntries keys, dropping the oldest', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+      maxEntries: 0,
+    });
+    await client.getKey(service.key.keyId);
+    await client.getKey(service.key.keyId);
+    expect(service.calls).toHaveLength(2);
+  });
+
   it('seals and opens through the fetched key', async () => {
     const service = fakeKeyService();
     const client = new KeyServiceClient({

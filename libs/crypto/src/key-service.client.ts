@@ -10,6 +10,8 @@ export interface KeyServiceClientOptions {
   readonly signer: EventSigner;
   /** How long a fetched key is reused before asking again; at most a few minutes. */
   readonly maxAgeMs?: number;
+  /** Keys held at most; the oldest go first. */
+  readonly maxEntries?: number;
   readonly timeoutMs?: number;
   readonly clock?: () => number;
   readonly fetch?: typeof fetch;
@@ -84,8 +86,9 @@ const STATUS_CODES: Readonly<Record<number, KeyServiceErrorCode>> = {
  */
 export class KeyServiceClient {
   private readonly cache = new Map<string, CachedKey>();
-  /** Bumped by `evict`, so a fetch that was in flight then cannot put the key back. */
-  private readonly epochs = new Map<string, number>();
+  /** Fetches in flight; `evict` drops the entry, so a late answer is not cached. */
+  private readonly inflight = new Map<string, Promise<DataKey>>();
+  private readonly maxEntries: number;
   private readonly maxAgeMs: number;
   private readonly timeoutMs: number;
   private readonly clock: () => number;
@@ -93,6 +96,7 @@ export class KeyServiceClient {
 
   constructor(private readonly options: KeyServiceClientOptions) {
     this.maxAgeMs = options.maxAgeMs ?? 120_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.clock = options.clock ?? Date.now;
     this.fetch = options.fetch ?? fetch;
@@ -119,9 +123,19 @@ export class KeyServiceClient {
     const cached = this.cache.get(keyId);
     if (cached && this.clock() - cached.fetchedAt < this.maxAgeMs) return cached.key;
     this.cache.delete(keyId);
-    const epoch = this.epochOf(keyId);
-    const answer = await this.call('GET', `/keys/${encodeURIComponent(keyId)}`);
-    return this.remember(answer, this.epochOf(keyId) === epoch);
+    // Concurrent readers of one key share one request.
+    const pending = this.inflight.get(keyId);
+    if (pending) return pending;
+    const fetching: Promise<DataKey> = this.call('GET', `/keys/${encodeURIComponent(keyId)}`)
+      .then((answer) => {
+        // Evicted meanwhile (destroyed, say): hand the answer to this caller, cache nothing.
+        return this.remember(answer, this.inflight.get(keyId) === fetching);
+      })
+      .finally(() => {
+        if (this.inflight.get(keyId) === fetching) this.inflight.delete(keyId);
+      });
+    this.inflight.set(keyId, fetching);
+    return fetching;
   }
 
   /** Destroys the key for good (crypto-shredding); everything sealed under it becomes unreadable. */
@@ -138,7 +152,7 @@ export class KeyServiceClient {
 
   evict(keyId: string): void {
     this.cache.delete(keyId);
-    this.epochs.set(keyId, this.epochOf(keyId) + 1);
+    this.inflight.delete(keyId);
   }
 
   /** Seals under the key with this id (fetched, or from the cache). */
@@ -151,13 +165,18 @@ export class KeyServiceClient {
     return open(sealed, await this.getKey(keyIdOfSealed(sealed)), context);
   }
 
-  private epochOf(id: string): number {
-    return this.epochs.get(id) ?? 0;
-  }
-
   private remember(answer: KeyAnswer, cacheable: boolean): DataKey {
     const key = new DataKey(answer.keyId, Buffer.from(answer.key, 'base64'));
-    if (cacheable) this.cache.set(answer.keyId, { key, fetchedAt: this.clock() });
+    if (!cacheable) return key;
+    const now = this.clock();
+    this.cache.delete(answer.keyId); // re-inserted last, so Map order is fetch order
+    this.cache.set(answer.keyId, { key, fetchedAt: now });
+    if (this.cache.size > this.maxEntries) {
+      for (const [keyId, entry] of this.cache) {
+        if (this.cache.size <= this.maxEntries && now - entry.fetchedAt < this.maxAgeMs) break;
+        this.cache.delete(keyId); // expired, or the oldest while over the limit
+      }
+    }
     return key;
   }
 

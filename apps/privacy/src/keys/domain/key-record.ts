@@ -17,7 +17,11 @@ export interface KeyRecord {
   readonly destroyReason: string | null;
 }
 
-/** `privacy` answers erasure requests, so it may destroy any key; otherwise only its users. */
+/**
+ * Who may destroy a key: `privacy` (it answers erasure requests), the key's users (payment
+ * destroys the card token once it is used), and its creator (checkout cleans up the key of
+ * an order it never committed). Destroying only ever removes access, so this is generous.
+ */
 const ERASER = 'privacy';
 
 export function mayUse(record: KeyRecord, service: string): boolean {
@@ -25,7 +29,7 @@ export function mayUse(record: KeyRecord, service: string): boolean {
 }
 
 export function mayDestroy(record: KeyRecord, service: string): boolean {
-  return service === ERASER || mayUse(record, service);
+  return service === ERASER || mayUse(record, service) || record.createdBy === service;
 }
 
 export function sameServices(a: readonly string[], b: readonly string[]): boolean {

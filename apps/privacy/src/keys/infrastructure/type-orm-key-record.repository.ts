@@ -79,7 +79,7 @@ export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
 
   async markDestroyed(tx: EntityManager, keyId: string, reason: string, at: Date): Promise<void> {
     // NULL, not zeros: nothing of the key is left in the live row. Old row versions are
-    // unreadable without the master key and go at the next VACUUM (docs/privacy-key-service.md).
+    // unreadable without the master key and go at the next VACUUM (apps/privacy/README.md).
     await tx.query(
       `UPDATE data_keys SET wrapped_key = NULL, destroyed_at = $2, destroy_reason = $3
        WHERE key_id = $1 AND destroyed_at IS NULL`,
