@@ -6,6 +6,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
 import {
+  type CreatedKey,
+  type CreateKeyRequest,
+  type DataKey,
   ensureServiceKeys,
   EventSigner,
   generateSigningKey,
@@ -19,6 +22,7 @@ import {
 } from '#lumen/crypto';
 import { createDataSource, migrate } from '#lumen/database';
 import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import { createLogger, PinoNestLogger } from '#lumen/observability';
 import { loadPrivacyConfig } from '../src/config/privacy.config';
 import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
 import { createPrivacyApp } from '../src/privacy-app.factory';
@@ -78,8 +82,24 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
     if (!dataSource) throw new Error('not started');
     return dataSource;
   };
+  /** Every key handed out in these tests, to prove none of them ever reaches a log line. */
+  const keysSeen = new Set<string>();
+  const logLines: string[] = [];
   const clientFor = (service: keyof typeof signers) =>
-    new KeyServiceClient({ baseUrl, signer: signers[service] });
+    new RecordingClient({ baseUrl, signer: signers[service] });
+  class RecordingClient extends KeyServiceClient {
+    override async getKey(keyId: string): Promise<DataKey> {
+      const key = await super.getKey(keyId);
+      keysSeen.add(key.exportMaterial().toString('base64'));
+      return key;
+    }
+
+    override async createKey(request: CreateKeyRequest): Promise<CreatedKey> {
+      const created = await super.createKey(request);
+      keysSeen.add(created.key.exportMaterial().toString('base64'));
+      return created;
+    }
+  }
 
   const auditRows = (keyId: string | null, outcome = 'refused'): Promise<AuditRow[]> =>
     db().query(
@@ -130,7 +150,13 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
       LOG_LEVEL: 'silent',
       LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
     });
-    app = await createPrivacyApp(config, false);
+    // Debug level: the most the service ever logs, all of it captured.
+    const logger = createLogger({
+      service: 'privacy',
+      level: 'debug',
+      destination: { write: (line: string) => void logLines.push(line) },
+    });
+    app = await createPrivacyApp(config, new PinoNestLogger(logger));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
     if (address === null || typeof address === 'string') throw new Error('no TCP address');
@@ -505,5 +531,61 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
       (await errorOf(clientFor('privacy').destroyKey(`dk_${randomLetters()}`, 'erasure request')))
         .status,
     ).toBe(404);
+  });
+  it('refuses an oversized body before reading it (413)', async () => {
+    const body = JSON.stringify({
+      subject: 'customer:1',
+      purpose: 'x'.repeat(20_000),
+      allowedServices: ['checkout'],
+    });
+    const headers = signServiceRequest(signers.checkout, { method: 'POST', path: '/keys', body });
+    expect((await rawCall('POST', '/keys', headers, body)).status).toBe(413);
+  });
+
+  it('answers 500 without details when started with another master key, and never returns garbage', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const { key } = await clientFor('checkout').createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const other = await createPrivacyApp(
+      loadPrivacyConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        KAFKA_BROKERS,
+        LUMEN_KEYS_DIR: keysDir,
+        LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
+      }),
+      false,
+    );
+    await other.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = other.getHttpServer().address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      const client = new KeyServiceClient({
+        baseUrl: `http://127.0.0.1:${address.port}`,
+        signer: signers.checkout,
+      });
+      const error = await errorOf(client.getKey(key.keyId));
+      expect(error.status).toBe(500);
+      expect(error.message).not.toMatch(/mk_/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  // Runs last: by now every path above (grants, refusals, 401s, destroys) has logged.
+  it('never writes key material to its logs', () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(keysSeen.size).toBeGreaterThan(5);
+    const log = logLines.join('\n');
+    expect(log).toContain('key request refused');
+    for (const material of keysSeen) {
+      expect(log).not.toContain(material);
+      expect(log).not.toContain(Buffer.from(material, 'base64').toString('hex'));
+      expect(log).not.toContain(Buffer.from(material, 'base64').toString('base64url'));
+    }
   });
 });
