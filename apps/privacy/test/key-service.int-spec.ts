@@ -9,6 +9,8 @@ import {
   type CreatedKey,
   type CreateKeyRequest,
   type DataKey,
+  type TransportedKey,
+  KeyTransportRecipient,
   ensureServiceKeys,
   EventSigner,
   generateSigningKey,
@@ -532,6 +534,42 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
         .status,
     ).toBe(404);
   });
+  it('sends a key only encrypted to the caller that asked, so a replayed answer is noise', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const { key } = await clientFor('checkout').createKey({
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const recipient = new KeyTransportRecipient();
+    const path = `/keys/${key.keyId}?recipient=${recipient.publicKey}`;
+    const headers = signServiceRequest(signers.checkout, { method: 'GET', path });
+    const answers = [await rawCall('GET', path, headers), await rawCall('GET', path, headers)];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      const text = await answer.text();
+      for (const encoding of ['base64', 'base64url', 'hex'] as const) {
+        expect(text).not.toContain(key.exportMaterial().toString(encoding));
+      }
+      const { sealedKey } = JSON.parse(text) as { sealedKey: TransportedKey };
+      expect(
+        recipient.open(sealedKey, key.keyId).exportMaterial().equals(key.exportMaterial()),
+      ).toBe(true);
+      // Whoever replays the request or reads the answer lacks the recipient's private key.
+      expect(() => new KeyTransportRecipient().open(sealedKey, key.keyId)).toThrow();
+    }
+
+    const bare = `/keys/${key.keyId}`;
+    const noRecipient = await rawCall(
+      'GET',
+      bare,
+      signServiceRequest(signers.checkout, { method: 'GET', path: bare }),
+    );
+    expect(noRecipient.status).toBe(400);
+    expect(((await noRecipient.json()) as { message: string }).message).toContain('recipient');
+  });
+
   it('refuses an oversized body before reading it (413)', async () => {
     const body = JSON.stringify({
       subject: 'customer:1',

@@ -49,3 +49,4 @@ export {
   type ServiceRequestRefusal,
   type VerifyServiceRequestOptions,
 } from './service-request';
+export { KeyTransportRecipient, sealKeyForRecipient, type TransportedKey } from './key-transport';

@@ -5,6 +5,7 @@ import {
   KeyRing,
   KeyServiceClient,
   KeyServiceError,
+  sealKeyForRecipient,
   verifyServiceRequest,
 } from '#lumen/crypto';
 
@@ -24,7 +25,15 @@ function fakeKeyService() {
     const method = init?.method ?? 'GET';
     const headers = init?.headers as Record<string, string>;
     const body = typeof init?.body === 'string' ? init.body : '';
-    const check = verifyServiceRequest(ring, { method, path: url.pathname, body, headers });
+    const check = verifyServiceRequest(ring, {
+      method,
+      path: url.pathname + url.search,
+      body,
+      headers,
+    });
+    const recipient =
+      url.searchParams.get('recipient') ??
+      (body === '' ? '' : ((JSON.parse(body) as { recipientKey?: string }).recipientKey ?? ''));
     calls.push(`${method} ${url.pathname} ${check.ok ? 'signed' : 'unsigned'}`);
     if (release === undefined) {
       await Promise.resolve();
@@ -38,7 +47,7 @@ function fakeKeyService() {
             subject: 'customer:1',
             purpose: 'customer-contact',
             allowedServices: ['checkout'],
-            key: key.exportMaterial().toString('base64'),
+            sealedKey: recipient === '' ? undefined : sealKeyForRecipient(key, recipient),
             destroyedAt: '2026-11-25T10:00:00.000Z',
           }
         : { message: 'not for you' };

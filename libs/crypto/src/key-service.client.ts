@@ -1,5 +1,6 @@
-import { DataKey } from './data-key';
+import type { DataKey } from './data-key';
 import { keyIdOfSealed, open, seal, type SealContext, type SealedValue } from './envelope';
+import { KeyTransportRecipient, type TransportedKey } from './key-transport';
 import type { EventSigner } from './event-signer';
 import { signServiceRequest } from './service-request';
 
@@ -61,7 +62,8 @@ interface KeyAnswer {
   purpose: string;
   allowedServices: string[];
   created?: boolean;
-  key: string;
+  /** The data key, encrypted to this client's transport key. */
+  sealedKey: TransportedKey;
 }
 
 interface CachedKey {
@@ -89,6 +91,8 @@ export class KeyServiceClient {
   /** Fetches in flight; `evict` drops the entry, so a late answer is not cached. */
   private readonly inflight = new Map<string, Promise<DataKey>>();
   private readonly maxEntries: number;
+  /** Key answers are encrypted to this key pair, so they are noise to anyone else. */
+  private readonly recipient = new KeyTransportRecipient();
   private readonly maxAgeMs: number;
   private readonly timeoutMs: number;
   private readonly clock: () => number;
@@ -108,6 +112,7 @@ export class KeyServiceClient {
       subject: request.subject,
       purpose: request.purpose,
       allowedServices: request.allowedServices,
+      recipientKey: this.recipient.publicKey,
     });
     const key = this.remember(answer, true);
     return {
@@ -126,7 +131,10 @@ export class KeyServiceClient {
     // Concurrent readers of one key share one request.
     const pending = this.inflight.get(keyId);
     if (pending) return pending;
-    const fetching: Promise<DataKey> = this.call('GET', `/keys/${encodeURIComponent(keyId)}`)
+    const fetching: Promise<DataKey> = this.call(
+      'GET',
+      `/keys/${encodeURIComponent(keyId)}?recipient=${this.recipient.publicKey}`,
+    )
       .then((answer) => {
         // Evicted meanwhile (destroyed, say): hand the answer to this caller, cache nothing.
         return this.remember(answer, this.inflight.get(keyId) === fetching);
@@ -166,7 +174,7 @@ export class KeyServiceClient {
   }
 
   private remember(answer: KeyAnswer, cacheable: boolean): DataKey {
-    const key = new DataKey(answer.keyId, Buffer.from(answer.key, 'base64'));
+    const key = this.recipient.open(answer.sealedKey, answer.keyId);
     if (!cacheable) return key;
     const now = this.clock();
     this.cache.delete(answer.keyId); // re-inserted last, so Map order is fetch order

@@ -3,6 +3,15 @@ import { z } from 'zod';
 import { serviceNameSchema } from '#lumen/contracts';
 import { isDataKeyId } from '#lumen/crypto';
 
+/** The caller's X25519 public key: the data key in the answer is encrypted to it. */
+const recipientKeySchema = z
+  .string({
+    error: 'expected the X25519 public key to encrypt the answer to (KeyServiceClient sends it)',
+  })
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'expected an X25519 public key, base64url, 43 characters');
+
+export const getKeyQuerySchema = z.strictObject({ recipient: recipientKeySchema });
+
 export const createKeyBodySchema = z.strictObject({
   subject: z
     .string()
@@ -15,6 +24,7 @@ export const createKeyBodySchema = z.strictObject({
     .array(serviceNameSchema)
     .min(1, 'expected at least one service')
     .refine((services) => new Set(services).size === services.length, 'expected each service once'),
+  recipientKey: recipientKeySchema,
 });
 export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
 

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -6,12 +7,18 @@ import {
   Header,
   Param,
   Post,
+  Query,
   Res,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { DataKey } from '#lumen/crypto';
+import {
+  EnvelopeError,
+  sealKeyForRecipient,
+  type DataKey,
+  type TransportedKey,
+} from '#lumen/crypto';
 import { CreateKey } from '../application/create-key.use-case';
 import { DestroyKey } from '../application/destroy-key.use-case';
 import { GetKey } from '../application/get-key.use-case';
@@ -21,6 +28,7 @@ import { KeyActionName } from './key-action.decorator';
 import {
   createKeyBodySchema,
   destroyKeyBodySchema,
+  getKeyQuerySchema,
   parseBody,
   parseKeyId,
 } from './key-request.dto';
@@ -33,17 +41,28 @@ export interface KeyResponse {
   purpose: string;
   allowedServices: string[];
   created?: boolean;
-  /** The raw AES-256 data key, base64. */
-  key: string;
+  /** The data key, encrypted to the caller's `recipientKey`: never in the clear on the wire. */
+  sealedKey: TransportedKey;
 }
 
-function keyResponse(record: KeyRecord, key: DataKey): KeyResponse {
+function keyResponse(record: KeyRecord, key: DataKey, recipientKey: string): KeyResponse {
+  let sealedKey: TransportedKey;
+  try {
+    sealedKey = sealKeyForRecipient(key, recipientKey);
+  } catch (error) {
+    if (!(error instanceof EnvelopeError)) throw error;
+    throw new BadRequestException({
+      statusCode: 400,
+      code: 'invalid-request',
+      message: `recipientKey: ${error.message}`,
+    });
+  }
   return {
     keyId: record.keyId,
     subject: record.subject,
     purpose: record.purpose,
     allowedServices: [...record.allowedServices],
-    key: key.exportMaterial().toString('base64'),
+    sealedKey,
   };
 }
 
@@ -66,18 +85,23 @@ export class KeysController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<KeyResponse> {
-    const request = parseBody(createKeyBodySchema, body);
+    const { recipientKey, ...request } = parseBody(createKeyBodySchema, body);
     const result = await this.createKey.execute({ caller, ...request });
     void reply.status(result.created ? 201 : 200);
-    return { ...keyResponse(result.record, result.key), created: result.created };
+    return { ...keyResponse(result.record, result.key, recipientKey), created: result.created };
   }
 
   @Get(':keyId')
   @KeyActionName('get')
   @Header('Cache-Control', 'no-store')
-  async get(@CallerService() caller: string, @Param('keyId') keyId: string): Promise<KeyResponse> {
+  async get(
+    @CallerService() caller: string,
+    @Param('keyId') keyId: string,
+    @Query() query: unknown,
+  ): Promise<KeyResponse> {
+    const { recipient } = parseBody(getKeyQuerySchema, query);
     const result = await this.getKey.execute({ caller, keyId: parseKeyId(keyId) });
-    return keyResponse(result.record, result.key);
+    return keyResponse(result.record, result.key, recipient);
   }
 
   @Delete(':keyId')
