@@ -17,13 +17,15 @@ import {
   KeyServiceClient,
   KeyServiceError,
   loadEventSigner,
+  loadKeyRing,
   open,
   seal,
   SERVICE_REQUEST_HEADERS,
   signServiceRequest,
 } from '#lumen/crypto';
 import { createDataSource, migrate } from '#lumen/database';
-import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import { checkMessage, KafkaJsBroker, silentLogger, type IncomingMessage } from '#lumen/messaging';
+import { Kafka, logLevel } from 'kafkajs';
 import { createLogger, PinoNestLogger } from '#lumen/observability';
 import { loadPrivacyConfig } from '../src/config/privacy.config';
 import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
@@ -52,6 +54,46 @@ async function expectEventually(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Timed out waiting for: ${what}`);
+}
+
+/** Reads the destroyed-key topic from the beginning until the event keyed `keyId` arrives. */
+async function readDestroyedEvent(keyId: string): Promise<IncomingMessage> {
+  const topic = 'privacy.key.destroyed.v1';
+  const kafka = new Kafka({
+    clientId: `privacy-test-reader`,
+    brokers: [KAFKA_BROKERS],
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: `privacy-test-${randomLetters()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    return await new Promise<IncomingMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no ${topic} event for ${keyId}`));
+      }, 30_000);
+      void consumer.run({
+        eachMessage: ({ message, partition }) => {
+          if (message.key?.toString() === keyId) {
+            clearTimeout(timer);
+            resolve({
+              topic,
+              partition,
+              offset: message.offset,
+              key: keyId,
+              value: message.value,
+              headers: Object.fromEntries(
+                Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+              ),
+            });
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 async function errorOf(work: Promise<unknown>): Promise<KeyServiceError> {
@@ -396,6 +438,17 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
       );
       return published.length === 1;
     }, 'the key.destroyed event published');
+    // On Kafka it passes every consumer's edge checks: signed by privacy, valid payload.
+    const check = checkMessage(
+      await readDestroyedEvent(key.keyId),
+      LUMEN_TOPICS,
+      loadKeyRing(keysDir),
+    );
+    expect(check.ok && check.event.producer).toBe('privacy');
+    expect(check.ok && check.event.payload).toMatchObject({
+      keyId: key.keyId,
+      purpose: 'card-token',
+    });
   });
 
   it('lets the privacy service erase a customer: the sealed contact data is unreadable everywhere', async () => {
