@@ -17,6 +17,12 @@ export {
   type TopicDefinition,
   type TopicSpec,
 } from './topic-definition';
+export { sealedValueSchema } from './sealed-value';
+export {
+  orderPlacedV1,
+  orderPlacedV1Schema,
+  type OrderPlacedV1,
+} from './topics/checkout-order-placed.v1';
 export {
   keyDestroyedV1,
   keyDestroyedV1Schema,

@@ -1,4 +1,5 @@
 import type { TopicCatalogue } from './topic-definition';
+import { orderPlacedV1 } from './topics/checkout-order-placed.v1';
 import { keyDestroyedV1 } from './topics/privacy-key-destroyed.v1';
 
 /**
@@ -7,6 +8,7 @@ import { keyDestroyedV1 } from './topics/privacy-key-destroyed.v1';
  * Each issue that adds an event adds its row here.
  */
 export const LUMEN_TOPICS = {
+  [orderPlacedV1.name]: orderPlacedV1,
   [keyDestroyedV1.name]: keyDestroyedV1,
 } as const satisfies TopicCatalogue;
 
