@@ -16,12 +16,20 @@ export interface ServiceDatabase {
   readonly migrations: readonly Function[];
 }
 
+// One line per service: each app exports its own ordered list (messaging tables first).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const MIGRATIONS: Record<ServiceName, readonly Function[]> = {
+  checkout: [CreateMessagingTables1764057600000],
+  payment: [CreateMessagingTables1764057600000],
+  fulfilment: [CreateMessagingTables1764057600000],
+  privacy: PRIVACY_MIGRATIONS,
+};
+
 export const SERVICE_DATABASES: readonly ServiceDatabase[] = SERVICE_NAMES.map((service) => ({
   service,
   schema: service,
   role: `lumen_${service}`,
-  migrations:
-    service === 'privacy' ? [...PRIVACY_MIGRATIONS] : [CreateMessagingTables1764057600000],
+  migrations: MIGRATIONS[service],
 }));
 
 /** The connection URL a service uses: the admin URL with the service's role as user. */
