@@ -130,8 +130,7 @@ export class KafkaJsBroker implements MessageBroker {
   consumer(options: ConsumerOptions): BrokerConsumer {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      // Handlers run in database transactions; give slow ones room before a rebalance.
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },

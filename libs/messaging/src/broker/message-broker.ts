@@ -35,6 +35,8 @@ export interface ConsumerOptions {
   readonly topics: readonly string[];
   /** How many partitions are worked on at once; order within a partition is always kept. */
   readonly concurrency: number;
+  /** How long the group waits for a silent member before handing its partitions on. */
+  readonly sessionTimeoutMs: number;
   readonly eachBatch: (
     messages: readonly IncomingMessage[],
     control: BatchControl,

@@ -34,6 +34,12 @@ export interface EventConsumerOptions {
   readonly backoff?: BackoffPolicy;
   /** Partitions worked on at once. */
   readonly concurrency?: number;
+  /**
+   * How long a crashed member keeps its partitions before the group hands them on. Handlers
+   * heartbeat between events and during backoff, so this bounds recovery time, not handler
+   * time. Default 30 s; the broker accepts 6 s and more.
+   */
+  readonly sessionTimeoutMs?: number;
   /** Called when the broker client gives up for good. Default: exit the process non-zero. */
   readonly onFatal?: (error: Error) => void;
 }
@@ -72,6 +78,7 @@ export class EventConsumer {
       groupId,
       topics: [...this.handlers.keys()],
       concurrency: this.options.concurrency ?? 3,
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
       eachBatch: (messages, control) => this.processBatch(messages, control),
       onFatal:
         this.options.onFatal ??
