@@ -43,17 +43,20 @@ const payloadSchema = z.strictObject({
   sequence: z.number(),
   padding: z.string(),
 });
-const topicDefinition = defineTopic({
-  name: `checkout.bench${run}.recorded.v1`,
-  owner: 'checkout',
-  partitions: 3,
-  retentionMs: 3_600_000,
-  cleanupPolicy: 'delete',
-  schema: payloadSchema,
-  description: 'benchmark topic, deleted after the run',
-});
-const catalogue = { [topicDefinition.name]: topicDefinition };
-const topic = topicDefinition.name;
+/** A topic of its own per phase, so one phase's events never reach the other's consumer. */
+function benchTopic(phase: string) {
+  const definition = defineTopic({
+    name: `checkout.bench${run}${phase}.recorded.v1`,
+    owner: 'checkout',
+    partitions: 3,
+    retentionMs: 3_600_000,
+    cleanupPolicy: 'delete',
+    schema: payloadSchema,
+    description: 'benchmark topic, deleted after the run',
+  });
+  return { topic: definition.name, catalogue: { [definition.name]: definition } };
+}
+const benchTopics: string[] = [];
 const rawTopic = `bench.raw${run}.recorded.v1`;
 
 interface PhaseResult {
@@ -141,8 +144,10 @@ async function rawBaseline(kafka: Kafka): Promise<PhaseResult> {
   return { throughputPerSecond, latencyMs: summarise(latencies) };
 }
 
-async function outboxToConsumer(): Promise<PhaseResult> {
-  const schema = `bench_${run}`;
+async function outboxToConsumer(maxEventsPerTransaction: number): Promise<PhaseResult> {
+  const schema = `bench_${run}_${maxEventsPerTransaction}`;
+  const { topic, catalogue } = benchTopic(String.fromCharCode(97 + benchTopics.length));
+  benchTopics.push(...topicSpecsOf(catalogue).map((spec) => spec.name));
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     schema,
@@ -167,7 +172,8 @@ async function outboxToConsumer(): Promise<PhaseResult> {
   let measuringLatency = false;
   const latencies: number[] = [];
   const consumer = new EventConsumer({
-    groupId: `bench-${run}`,
+    groupId: `bench-${run}-${maxEventsPerTransaction}`,
+    maxEventsPerTransaction,
     catalogue,
     subscriptions: [
       {
@@ -265,13 +271,12 @@ async function main(): Promise<void> {
     logLevel: logLevel.NOTHING,
   });
   const raw = await rawBaseline(kafka);
-  const lumen = await outboxToConsumer();
+  const lumen = await outboxToConsumer(1);
+  const lumenGrouped = await outboxToConsumer(100);
 
   const admin = kafka.admin();
   await admin.connect();
-  await admin
-    .deleteTopics({ topics: [rawTopic, ...topicSpecsOf(catalogue).map((t) => t.name)] })
-    .catch(() => undefined);
+  await admin.deleteTopics({ topics: [rawTopic, ...benchTopics] }).catch(() => undefined);
   await admin.disconnect();
 
   const row = (name: string, r: PhaseResult, ratio: string) => [
@@ -287,15 +292,20 @@ async function main(): Promise<void> {
     [
       row('raw kafkajs produce → consume', raw, '1.00'),
       row(
-        'outbox → relay → consumer (inbox tx)',
+        'outbox → relay → consumer, 1 event per tx',
         lumen,
         round(lumen.throughputPerSecond / raw.throughputPerSecond, 2),
+      ),
+      row(
+        'outbox → relay → consumer, ≤100 events per tx',
+        lumenGrouped,
+        round(lumenGrouped.throughputPerSecond / raw.throughputPerSecond, 2),
       ),
     ],
   );
   console.log(`\n${table}\n`);
   mkdirSync('bench-results', { recursive: true });
-  const result = { at: new Date().toISOString(), config, raw, lumen, table };
+  const result = { at: new Date().toISOString(), config, raw, lumen, lumenGrouped, table };
   writeFileSync('bench-results/relay.json', JSON.stringify(result, null, 2) + '\n');
   writeFileSync('bench-results/relay.md', table + '\n');
   console.log('Written to bench-results/relay.json and bench-results/relay.md');

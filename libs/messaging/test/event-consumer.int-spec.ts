@@ -56,8 +56,12 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     ]);
   };
 
-  function startConsumer(handle: EventHandler = recordEffect): Promise<void> {
+  function startConsumer(
+    handle: EventHandler = recordEffect,
+    maxEventsPerTransaction = 1,
+  ): Promise<void> {
     consumer = new EventConsumer({
+      maxEventsPerTransaction,
       groupId: `group-${h.schema}`,
       catalogue: h.catalogue,
       subscriptions: [{ topic: h.topic, handle }],
@@ -96,7 +100,7 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     expect(await readTopic(h.kafka, h.topic, 80)).toHaveLength(80);
     await relay.stop();
 
-    await startConsumer();
+    await startConsumer(recordEffect, 25); // duplicates met inside one transaction too
     await expectEventually(
       async () => (await countRows(h.dataSource, 'SELECT count(*) FROM inbox')) === 40,
       'inbox has 40',
@@ -148,6 +152,34 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
       'SELECT sequence FROM effects ORDER BY applied_at',
     );
     expect(applied.map((row) => row.sequence)).toEqual([1, 5]);
+  });
+
+  it('applies runs of events in one transaction, falling back to one at a time around a failure', async () => {
+    const messages = Array.from({ length: 30 }, (_, i) =>
+      signedMessage(
+        h.topic,
+        'order-1',
+        { sequence: i, note: i === 17 ? 'poison' : 'ok' },
+        h.checkout.signer,
+      ),
+    );
+    messages.splice(8, 0, { key: 'order-1', value: Buffer.from('{not json'), headers: {} });
+    await producer.send({ topic: h.topic, messages });
+    await startConsumer(recordEffect, 50);
+
+    await expectEventually(async () => (await effects()) === 29, 'all good events applied');
+    const dead = await readTopic(h.kafka, deadLetterTopicOf(h.topic), 2);
+    expect(dead.map((m) => m.headers?.[DEAD_LETTER_HEADERS.reason]?.toString())).toEqual([
+      'malformed-envelope',
+      'retries-exhausted',
+    ]);
+    const applied: { sequence: number }[] = await h.dataSource.query(
+      'SELECT sequence FROM effects ORDER BY applied_at, sequence',
+    );
+    expect(applied.map((row) => row.sequence)).toEqual(
+      [...Array(30).keys()].filter((i) => i !== 17),
+    );
+    expect(await countRows(h.dataSource, 'SELECT count(*) FROM inbox')).toBe(29);
   });
 
   it('refuses forged and wrongly-owned events', async () => {

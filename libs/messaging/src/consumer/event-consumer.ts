@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { TopicCatalogue } from '#lumen/contracts';
 import type { KeyRing } from '#lumen/crypto';
 import { isTransientDatabaseError } from '#lumen/database';
@@ -32,6 +32,13 @@ export interface EventConsumerOptions {
   /** Attempts for a failing handler before its event is dead-lettered. */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffPolicy;
+  /**
+   * Up to this many consecutive events of a partition are applied in one transaction (each
+   * with its own inbox row); on any failure they are applied one at a time instead. Keep it
+   * at 1 (the default) for handlers that call out to other systems, since a failed group is
+   * replayed; raise it for handlers that only write to the database.
+   */
+  readonly maxEventsPerTransaction?: number;
   /** Partitions worked on at once. */
   readonly concurrency?: number;
   /**
@@ -46,6 +53,18 @@ export interface EventConsumerOptions {
 
 type Outcome = 'applied' | 'duplicate' | 'dead-lettered' | 'abandoned';
 
+interface AcceptedMessage {
+  readonly ok: true;
+  readonly message: IncomingMessage;
+  readonly event: ReceivedEvent;
+  readonly handle: EventHandler;
+}
+interface RefusedMessage {
+  readonly ok: false;
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+}
+
 /**
  * An idempotent Kafka consumer. For each message, in partition order: check it at the
  * edge (signature, owner, schema; failures are dead-lettered at once), then apply the
@@ -58,6 +77,7 @@ type Outcome = 'applied' | 'duplicate' | 'dead-lettered' | 'abandoned';
 export class EventConsumer {
   private readonly handlers: ReadonlyMap<string, EventHandler>;
   private readonly maxAttempts: number;
+  private readonly maxEventsPerTransaction: number;
   private readonly backoff: BackoffPolicy;
   private consumer: BrokerConsumer | undefined;
 
@@ -68,6 +88,7 @@ export class EventConsumer {
         throw new Error(`Cannot subscribe to ${topic}: not in the catalogue`);
     }
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxEventsPerTransaction = Math.max(1, options.maxEventsPerTransaction ?? 1);
     this.backoff = options.backoff ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
   }
 
@@ -101,32 +122,76 @@ export class EventConsumer {
     messages: readonly IncomingMessage[],
     control: BatchControl,
   ): Promise<void> {
+    let run: AcceptedMessage[] = [];
     for (const message of messages) {
       if (!control.isActive()) break; // revoked or stopping: the next owner redelivers the rest
-      const outcome = await this.processMessage(message, control);
-      if (outcome === 'abandoned') break;
-      control.resolve(message);
+      const checked = this.check(message);
+      if (checked.ok) {
+        run.push(checked);
+        if (run.length < this.maxEventsPerTransaction) continue;
+      }
+      // Events are applied in order: the run before a refused message goes first.
+      const completed = await this.applyRun(run, control);
+      run = [];
+      if (!completed) break;
+      if (!checked.ok) {
+        await this.deadLetter(message, checked.reason, checked.detail);
+        control.resolve(message);
+      }
     }
+    if (run.length > 0 && control.isActive()) await this.applyRun(run, control);
     await control.commit();
   }
 
-  private async processMessage(message: IncomingMessage, control: BatchControl): Promise<Outcome> {
+  private check(message: IncomingMessage): AcceptedMessage | RefusedMessage {
     const checked = checkMessage(message, this.options.catalogue, this.options.keyRing);
-    if (!checked.ok) return this.deadLetter(message, checked.reason, checked.detail);
-    const { event } = checked;
-    const handle = this.handlers.get(event.topic);
-    if (!handle) return this.deadLetter(message, 'unknown-topic', `no handler for ${event.topic}`);
+    if (!checked.ok) return checked;
+    const handle = this.handlers.get(checked.event.topic);
+    if (!handle)
+      return {
+        ok: false,
+        reason: 'unknown-topic',
+        detail: `no handler for ${checked.event.topic}`,
+      };
+    return { ok: true, message, event: checked.event, handle };
+  }
 
+  /**
+   * Applies a run of events: together in one transaction when there are several (far fewer
+   * commits under load), and if that fails, one at a time with retries, so one bad event
+   * never takes its neighbours to the dead-letter topic. Returns false if abandoned.
+   */
+  private async applyRun(run: readonly AcceptedMessage[], control: BatchControl): Promise<boolean> {
+    const last = run[run.length - 1];
+    if (!last) return true;
+    if (run.length > 1) {
+      try {
+        await this.options.dataSource.transaction(async (transaction) => {
+          for (const item of run) await this.applyInTransaction(item, transaction);
+        });
+        control.resolve(last.message);
+        return true;
+      } catch (error) {
+        this.options.logger.debug(
+          { err: error, events: run.length },
+          'applying events together failed; applying them one at a time',
+        );
+      }
+    }
+    for (const item of run) {
+      const outcome = await this.applyWithRetries(item, control);
+      if (outcome === 'abandoned') return false;
+      control.resolve(item.message);
+    }
+    return true;
+  }
+
+  private async applyWithRetries(item: AcceptedMessage, control: BatchControl): Promise<Outcome> {
+    const { message, event } = item;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await withProcessSpan(
-          event.topic,
-          message.headers,
-          {
-            'messaging.message.id': event.id,
-            'messaging.consumer.group.name': this.options.groupId,
-          },
-          () => this.applyOnce(event, handle),
+        return await this.options.dataSource.transaction((transaction) =>
+          this.applyInTransaction(item, transaction),
         );
       } catch (error) {
         if (error instanceof PermanentEventError) {
@@ -146,17 +211,29 @@ export class EventConsumer {
     }
   }
 
-  private async applyOnce(event: ReceivedEvent, handle: EventHandler): Promise<Outcome> {
-    return this.options.dataSource.transaction(async (transaction) => {
-      const inserted: unknown[] = await transaction.query(
-        `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.options.groupId, event.id, event.topic],
-      );
-      if (inserted.length === 0) return 'duplicate';
-      await handle(event, transaction);
-      return 'applied';
-    });
+  /** The inbox row and the handler's effects, in the caller's transaction. */
+  private applyInTransaction(
+    { message, event, handle }: AcceptedMessage,
+    transaction: EntityManager,
+  ): Promise<Outcome> {
+    return withProcessSpan(
+      event.topic,
+      message.headers,
+      {
+        'messaging.message.id': event.id,
+        'messaging.consumer.group.name': this.options.groupId,
+      },
+      async () => {
+        const inserted: unknown[] = await transaction.query(
+          `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [this.options.groupId, event.id, event.topic],
+        );
+        if (inserted.length === 0) return 'duplicate';
+        await handle(event, transaction);
+        return 'applied';
+      },
+    );
   }
 
   private async deadLetter(

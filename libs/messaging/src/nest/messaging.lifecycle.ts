@@ -51,6 +51,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       keyRing: options.keyRing,
       dataSource: this.dataSource,
       logger: options.logger,
+      ...(options.maxEventsPerTransaction && {
+        maxEventsPerTransaction: options.maxEventsPerTransaction,
+      }),
     });
     await this.consumer.start();
   }

@@ -13,6 +13,8 @@ export interface MessagingModuleOptions {
   readonly databaseUrl: string;
   readonly schema: string;
   readonly logger: MessagingLogger;
+  /** See `EventConsumerOptions.maxEventsPerTransaction`; default 1. */
+  readonly maxEventsPerTransaction?: number;
   /** Off in processes that only read, and in tests that drive the relay themselves. */
   readonly runRelay?: boolean;
 }
