@@ -62,16 +62,17 @@ export class GatewayWireClient {
     const requestId = headers[GATEWAY_HEADERS.messageId] ?? '';
     let response: Response;
     let answerBytes: Buffer;
+    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     try {
       response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
         method,
         headers: raw === '' ? headers : { ...headers, 'content-type': 'application/json' },
         body: raw === '' ? undefined : raw,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: deadline,
       });
       answerBytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      const timedOut = deadline.aborted;
       throw new GatewayWireError(
         timedOut ? 'timeout' : 'unreachable',
         `${method} ${path}: ${timedOut ? 'no answer in time' : describe(error)}`,
