@@ -167,7 +167,12 @@ export class EventConsumer {
     if (run.length > 1) {
       try {
         await this.options.dataSource.transaction(async (transaction) => {
-          for (const item of run) await this.applyInTransaction(item, transaction);
+          // One round trip claims the whole run in the inbox; only newly claimed events run.
+          const claimed = await this.claimInbox(run, transaction);
+          for (const item of run) {
+            // delete(): a redelivered copy inside the same run is applied once, too.
+            if (claimed.delete(item.event.id)) await this.handleInSpan(item, transaction);
+          }
         });
         control.resolve(last.message);
         return true;
@@ -212,10 +217,31 @@ export class EventConsumer {
   }
 
   /** The inbox row and the handler's effects, in the caller's transaction. */
-  private applyInTransaction(
-    { message, event, handle }: AcceptedMessage,
+  private async applyInTransaction(
+    item: AcceptedMessage,
     transaction: EntityManager,
   ): Promise<Outcome> {
+    const claimed = await this.claimInbox([item], transaction);
+    if (claimed.size === 0) return 'duplicate';
+    await this.handleInSpan(item, transaction);
+    return 'applied';
+  }
+
+  /** Records the events as processed; returns the ids that were not processed before. */
+  private async claimInbox(
+    run: readonly AcceptedMessage[],
+    transaction: EntityManager,
+  ): Promise<Set<string>> {
+    const rows: { event_id: string }[] = await transaction.query(
+      `INSERT INTO inbox (consumer, event_id, topic)
+       SELECT $1, id, topic FROM unnest($2::uuid[], $3::text[]) AS claimed(id, topic)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.groupId, run.map((i) => i.event.id), run.map((i) => i.event.topic)],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  private handleInSpan({ message, event, handle }: AcceptedMessage, transaction: EntityManager) {
     return withProcessSpan(
       event.topic,
       message.headers,
@@ -223,16 +249,7 @@ export class EventConsumer {
         'messaging.message.id': event.id,
         'messaging.consumer.group.name': this.options.groupId,
       },
-      async () => {
-        const inserted: unknown[] = await transaction.query(
-          `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          [this.options.groupId, event.id, event.topic],
-        );
-        if (inserted.length === 0) return 'duplicate';
-        await handle(event, transaction);
-        return 'applied';
-      },
+      () => handle(event, transaction),
     );
   }
 
