@@ -24,7 +24,38 @@ export {
   type OrderPlacedV1,
 } from './topics/checkout-order-placed.v1';
 export {
+  shipmentCreatedV1,
+  shipmentCreatedV1Schema,
+  shipmentDeliveredV1,
+  shipmentDeliveredV1Schema,
+  shipmentDispatchedV1,
+  shipmentDispatchedV1Schema,
+  shipmentFailedV1,
+  shipmentFailedV1Schema,
+  type ShipmentCreatedV1,
+  type ShipmentDeliveredV1,
+  type ShipmentDispatchedV1,
+  type ShipmentFailedV1,
+} from './topics/fulfilment-shipment.v1';
+export {
   keyDestroyedV1,
   keyDestroyedV1Schema,
   type KeyDestroyedV1,
 } from './topics/privacy-key-destroyed.v1';
+export {
+  paymentConfirmedV1,
+  paymentConfirmedV1Schema,
+  type PaymentConfirmedV1,
+} from './topics/payment-payment-confirmed.v1';
+export {
+  PAYMENT_FAILURE_REASONS,
+  paymentFailedV1,
+  paymentFailedV1Schema,
+  type PaymentFailedV1,
+  type PaymentFailureReason,
+} from './topics/payment-payment-failed.v1';
+export {
+  cardTokenDestroyedV1,
+  cardTokenDestroyedV1Schema,
+  type CardTokenDestroyedV1,
+} from './topics/payment-card-token-destroyed.v1';

@@ -1,6 +1,15 @@
 import type { TopicCatalogue } from './topic-definition';
 import { orderPlacedV1 } from './topics/checkout-order-placed.v1';
+import {
+  shipmentCreatedV1,
+  shipmentDeliveredV1,
+  shipmentDispatchedV1,
+  shipmentFailedV1,
+} from './topics/fulfilment-shipment.v1';
 import { keyDestroyedV1 } from './topics/privacy-key-destroyed.v1';
+import { paymentConfirmedV1 } from './topics/payment-payment-confirmed.v1';
+import { paymentFailedV1 } from './topics/payment-payment-failed.v1';
+import { cardTokenDestroyedV1 } from './topics/payment-card-token-destroyed.v1';
 
 /**
  * The topic-to-schema map: every topic Lumen uses, who owns it, how it is kept. Topics are
@@ -9,7 +18,14 @@ import { keyDestroyedV1 } from './topics/privacy-key-destroyed.v1';
  */
 export const LUMEN_TOPICS = {
   [orderPlacedV1.name]: orderPlacedV1,
+  [shipmentCreatedV1.name]: shipmentCreatedV1,
+  [shipmentDispatchedV1.name]: shipmentDispatchedV1,
+  [shipmentDeliveredV1.name]: shipmentDeliveredV1,
+  [shipmentFailedV1.name]: shipmentFailedV1,
   [keyDestroyedV1.name]: keyDestroyedV1,
+  [paymentConfirmedV1.name]: paymentConfirmedV1,
+  [paymentFailedV1.name]: paymentFailedV1,
+  [cardTokenDestroyedV1.name]: cardTokenDestroyedV1,
 } as const satisfies TopicCatalogue;
 
 export type LumenTopics = typeof LUMEN_TOPICS;
