@@ -143,16 +143,18 @@ export class CarrierClient {
     const requestId = headers[CARRIER_HEADERS.messageId] ?? '';
     let response: Response;
     let answerBytes: Buffer;
+    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     try {
       response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
         method,
         headers: { ...headers, 'content-type': 'application/json' },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: deadline,
       });
       answerBytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      // Asked of the signal, not the error: an abort error may come from another realm.
+      const timedOut = deadline.aborted;
       throw new CarrierWireError(
         timedOut ? 'timeout' : 'unreachable',
         `${method} ${path}: ${timedOut ? 'no answer in time' : describe(error)}`,
