@@ -387,4 +387,83 @@ describe('gateway simulator (over HTTP)', () => {
       reason: 'server stolen',
     });
   });
+
+  it('revocation reaches a polling verifier within one poll interval; time-to-revoke printed', async () => {
+    // A verifier like the payment service's: default 10 s poll, 60 s maximum staleness.
+    const intervalMs = 10_000;
+    const replica = new RevocationListPoller({
+      url: `${gateway.baseUrl}/revocation-list`,
+      root: gateway.root,
+      intervalMs,
+    });
+    await replica.start();
+    const verifier = new MessageVerifier({
+      root: gateway.root,
+      acceptRole: 'merchant',
+      revocations: replica.holder,
+      replayCache: new InMemoryReplayCache({ ttlMs: 660_000 }),
+    });
+    const shop = await gateway.enrol('revoked-shop');
+    const probe = () => {
+      const message = { kind: 'request' as const, target: 'POST /v1/authorisations', body: '{}' };
+      return verifier.verify({ ...message, headers: signMessage(shop, message) });
+    };
+    try {
+      expect(probe().ok).toBe(true);
+      const revokedAt = performance.now();
+      await gateway.revoke(shop.keyId, 'server stolen');
+      let check = probe();
+      while (check.ok) {
+        if (performance.now() - revokedAt > 60_000) throw new Error('not revoked within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        check = probe();
+      }
+      const timeToRevokeMs = Math.round(performance.now() - revokedAt);
+      console.log(
+        `time-to-revoke at a polling verifier: ${timeToRevokeMs} ms (poll interval ${intervalMs} ms)`,
+      );
+      expect(check).toMatchObject({ ok: false, reason: 'revoked' });
+      expect(timeToRevokeMs).toBeLessThanOrEqual(intervalMs + 5_000);
+    } finally {
+      replica.stop();
+    }
+  });
+
+  it('fails closed when its revocation list goes stale: answers refused although the gateway answers', async () => {
+    let cut = false;
+    const staleAfterMs = 1_500;
+    const isolated = new RevocationListPoller({
+      url: `${gateway.baseUrl}/revocation-list`,
+      root: gateway.root,
+      intervalMs: 200,
+      fetch: (input, init) =>
+        cut ? Promise.reject(new Error('network partition')) : fetch(input, init),
+    });
+    await isolated.start();
+    const isolatedClient = new GatewayWireClient({
+      baseUrl: gateway.baseUrl,
+      key: () => merchant,
+      verifier: new MessageVerifier({
+        root: gateway.root,
+        acceptRole: 'gateway',
+        revocations: isolated.holder,
+        replayCache: new InMemoryReplayCache({ ttlMs: 660_000 }),
+        maxRevocationAgeMs: staleAfterMs,
+      }),
+    });
+    try {
+      expect((await authorise(isolatedClient, randomUUID())).status).toBe(201);
+      cut = true;
+      await new Promise((resolve) => setTimeout(resolve, staleAfterMs + 300));
+      expect(await errorOf(authorise(isolatedClient, randomUUID()))).toMatchObject({
+        code: 'unverified-answer',
+        refusal: 'revocation-stale',
+      });
+      cut = false;
+      await isolated.refresh();
+      expect((await authorise(isolatedClient, randomUUID())).status).toBe(201);
+    } finally {
+      isolated.stop();
+    }
+  });
 });
