@@ -84,6 +84,7 @@ export default tseslint.config(
         require: 'readonly',
         Buffer: 'readonly',
         AbortController: 'readonly',
+        AbortSignal: 'readonly',
         fetch: 'readonly',
       },
     },

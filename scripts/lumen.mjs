@@ -153,28 +153,34 @@ function hideKafkajsTimerWarning() {
 }
 
 async function loadInfra() {
-  const [kafka, postgres, redis] = await Promise.all([
+  const [kafka, postgres, redis, zipkin] = await Promise.all([
     import('./infra/kafka.mjs'),
     import('./infra/postgres.mjs'),
     import('./infra/redis.mjs'),
+    import('./infra/zipkin.mjs'),
   ]);
-  return { ...kafka, ...postgres, ...redis };
+  return { ...kafka, ...postgres, ...redis, ...zipkin };
 }
 
 // ---------------------------------------------------------------------------------------------
 // setup: infrastructure, build, provisioning
 
-/** Returns the environment services and tests need. */
-async function setup() {
+/**
+ * Returns the environment services and tests need. With `traces`, a local Zipkin is started
+ * too and services export their spans to it; otherwise (tests) they export nowhere unless
+ * OTEL_TRACES_EXPORTER says so.
+ */
+async function setup({ traces = false } = {}) {
   const results = await Promise.allSettled([
     step('postgres', () => infra.ensurePostgres({ log: say })),
     step('redis', () => infra.ensureRedis({ log: say })),
     step('kafka', () => infra.ensureKafka({ log: say })),
+    traces ? step('zipkin', () => infra.ensureZipkin({ log: say })) : Promise.resolve(undefined),
   ]);
   const failure = results.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;
 
-  const env = serviceEnv(results[2].value);
+  const env = serviceEnv(results[2].value, results[3].value);
   await step('build', async () => {
     await mustRun('tsc', path.join(BIN, 'tsc'), ['-p', 'tsconfig.build.json'], env);
     return 'tsc -p tsconfig.build.json';
@@ -193,10 +199,14 @@ async function setup() {
   return env;
 }
 
-function serviceEnv(kafkaBrokers) {
+function serviceEnv(kafkaBrokers, zipkinEndpoint) {
   const ports = Object.fromEntries(Object.keys(PORTS).map((app) => [portVar(app), appPort(app)]));
+  const traces = zipkinEndpoint
+    ? { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkinEndpoint }
+    : { OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none' };
   return {
     ...process.env,
+    ...traces,
     ...ports,
     PATH: withBinOnPath(process.env.PATH),
     KAFKA_BROKERS: kafkaBrokers,
@@ -323,7 +333,7 @@ async function bench(script) {
 // start: setup, then run and supervise every service until Ctrl-C
 
 async function start() {
-  const env = await setup();
+  const env = await setup({ traces: true });
   const shutdown = waitForShutdownSignal();
   // Signal listeners alone do not keep Node running; this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -340,10 +350,17 @@ async function start() {
     supervisors.push(supervise(app, env, port));
   }
 
+  if (env.OTEL_TRACES_EXPORTER === 'zipkin')
+    say(`traces: ${infra.ZIPKIN_UI} (one trace per order)`);
+  if (apps.includes('checkout')) {
+    say(`API docs: http://127.0.0.1:${appPort('checkout')}/openapi.json`);
+  }
+
   const signal = await shutdown;
   say(`${signal}: stopping`);
   await Promise.all(supervisors.map((s) => s.stop()));
   if (infra.kafkaStartedHere()) await infra.stopKafka({ log: say });
+  if (infra.zipkinStartedHere()) await infra.stopZipkin({ log: say });
   clearInterval(keepAlive);
 }
 
