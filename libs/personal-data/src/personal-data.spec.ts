@@ -1,0 +1,64 @@
+import {
+  containsCardNumber,
+  findCardNumbers,
+  findContactData,
+  findEmails,
+  holdsCardNumber,
+  isLuhnValid,
+} from '#lumen/personal-data';
+
+describe('card numbers', () => {
+  it.each([
+    ['4242424242424242', 'plain'],
+    ['4242 4242 4242 4242', 'spaces'],
+    ['4242-4242-4242-4242', 'dashes'],
+    ['378282246310005', 'Amex, 15 digits'],
+    ['card 4111 1111 1111 1111 exp 2029', 'inside text, followed by a year'],
+    ['4111 1111 1111 1111 2029', 'followed directly by an expiry group'],
+  ])('finds %s (%s)', (text) => {
+    expect(containsCardNumber(text)).toBe(true);
+  });
+
+  it.each([
+    ['4242424242424241', 'fails Luhn'],
+    ['424242424242', 'too short'],
+    ['12345678901234567890123', 'an unbroken reference longer than 19 digits'],
+    ['1795598419381', 'a millisecond timestamp that fails Luhn'],
+  ])('ignores %s (%s)', (text) => {
+    expect(containsCardNumber(text)).toBe(false);
+  });
+
+  it('returns each card number once, as digits', () => {
+    expect(findCardNumbers('a 4242 4242 4242 4242, b 5555-5555-5555-4444')).toEqual([
+      '4242424242424242',
+      '5555555555554444',
+    ]);
+  });
+
+  it('walks nested values, numbers and property names', () => {
+    expect(holdsCardNumber({ a: [{ b: 'x' }, { c: { '4242424242424242': 1 } }] })).toBe(true);
+    expect(holdsCardNumber({ n: 4242424242424242 })).toBe(true);
+    expect(holdsCardNumber({ a: ['1234 5678'] })).toBe(false);
+  });
+
+  it('implements Luhn', () => {
+    expect(isLuhnValid('79927398713')).toBe(true);
+    expect(isLuhnValid('79927398710')).toBe(false);
+  });
+});
+
+describe('contact data', () => {
+  it('finds e-mail addresses and dialable numbers', () => {
+    expect(findEmails('write to "ada@example.com", or grace.h@example.co.uk')).toEqual([
+      'ada@example.com',
+      'grace.h@example.co.uk',
+    ]);
+    expect(findContactData('Flat 2, tel 07700 900123')).toBe('phone');
+    expect(findContactData('ada@example.com')).toBe('email');
+  });
+
+  it('leaves addresses alone', () => {
+    expect(findContactData('221B Baker Street, NW1 6XE')).toBeUndefined();
+    expect(findContactData('Rua das Flores 1200, 01310-100')).toBeUndefined();
+  });
+});
