@@ -1,0 +1,8 @@
+import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+import { CreatePaymentTables1764230400000 } from './migrations/1764230400000-create-payment-tables.migration';
+
+/** Every migration of the payment schema, in order: provisioning and the tests run these. */
+export const PAYMENT_MIGRATIONS = [
+  CreateMessagingTables1764057600000,
+  CreatePaymentTables1764230400000,
+] as const;

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  buildEnrolmentRequest,
+  CertifiedKey,
+  gatewayCertificateSchema,
+} from '#lumen/payment-gateway';
+import type { PaymentConfig } from '../../config/payment.config';
+
+/**
+ * Development only (`npm start`): when the payment service has no merchant key yet, it makes
+ * one and has the local simulator certify it, as a shop does once with a real gateway. The
+ * private key is generated here and never leaves this machine; only the public half and a
+ * proof of possession are sent. Production provisions the key file and the pinned root.
+ */
+export async function ensureDevelopmentMerchantKey(
+  config: PaymentConfig,
+  log: (message: string) => void,
+): Promise<void> {
+  if (existsSync(config.merchantKeyFile) || config.nodeEnv === 'production') return;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if (!existsSync(config.operatorTokenFile) || !existsSync(config.gatewayRootFile)) {
+        throw new Error(`waiting for the gateway simulator to write ${config.operatorTokenFile}`);
+      }
+      const token = readFileSync(config.operatorTokenFile, 'utf8').trim();
+      const keyPair = CertifiedKey.generateKeyPair();
+      const response = await fetch(new URL('/operator/enrolments', config.gatewayUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          buildEnrolmentRequest(config.merchantId, keyPair, {
+            notificationUrl: `http://${config.host}:${config.port}/gateway/notifications`,
+          }),
+        ),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) throw new Error(`enrolment answered ${response.status}`);
+      const { certificate } = (await response.json()) as { certificate: unknown };
+      const key = new CertifiedKey(keyPair.privateKey, gatewayCertificateSchema.parse(certificate));
+      mkdirSync(dirname(config.merchantKeyFile), { recursive: true, mode: 0o700 });
+      const temporary = `${config.merchantKeyFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(key.toFile(), null, 2), { mode: 0o600 });
+      renameSync(temporary, config.merchantKeyFile);
+      log(`enrolled merchant key ${key.keyId} with the gateway simulator`);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}

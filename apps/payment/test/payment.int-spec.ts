@@ -1,0 +1,573 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, logLevel } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf, type OrderPlacedV1 } from '#lumen/contracts';
+import {
+  ensureServiceKeys,
+  KeyServiceClient,
+  KeyServiceError,
+  loadEventSigner,
+  seal,
+} from '#lumen/crypto';
+import { createDataSource, migrate } from '#lumen/database';
+import {
+  CreateMessagingTables1764057600000,
+  KafkaJsBroker,
+  Outbox,
+  OutboxRelay,
+  silentLogger,
+} from '#lumen/messaging';
+import { pinnedRootToFile, type CertifiedKey } from '#lumen/payment-gateway';
+import {
+  startGatewaySimulator,
+  type GatewaySimulatorHandle,
+} from '../../../test/support/gateway-simulator.harness';
+import {
+  startPrivacyService,
+  type PrivacyServiceHandle,
+} from '../../../test/support/privacy-service.harness';
+import { loadPaymentConfig } from '../src/config/payment.config';
+import { PAYMENT_MIGRATIONS } from '../src/database/payment-migrations';
+import { createPaymentApp } from '../src/payment-app.factory';
+
+/**
+ * The payment service against the real key service, the real gateway simulator (both on
+ * random ports), PostgreSQL with the real migrations and Kafka. Checkout is played by the
+ * test: it seals the card token with the key service and publishes
+ * `checkout.order.placed.v1` through an outbox signed with the checkout key.
+ */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
+const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const CARD_TOKEN_PREFIX = 'tok_visa_';
+
+function letters(): string {
+  return [...randomBytes(10)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for: ${what}`);
+}
+
+interface KafkaRecord {
+  topic: string;
+  partition: number;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** Every message keyed `key` on `topics`, read from the beginning, once `enough` holds. */
+async function readKeyed(
+  topics: string[],
+  key: string,
+  enough: (records: KafkaRecord[]) => boolean,
+): Promise<KafkaRecord[]> {
+  const kafka = new Kafka({
+    clientId: 'payment-test-reader',
+    brokers: [KAFKA_BROKERS],
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: `payment-test-reader-${letters()}` });
+  await consumer.connect();
+  const records: KafkaRecord[] = [];
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`not enough messages keyed ${key}`));
+      }, 30_000);
+      void consumer.run({
+        eachMessage: ({ topic, partition, message }) => {
+          if (message.key?.toString() === key && message.value) {
+            records.push({
+              topic,
+              partition,
+              key,
+              value: message.value,
+              headers: Object.fromEntries(
+                Object.entries(message.headers ?? {}).map(([n, v]) => [n, String(v)]),
+              ),
+            });
+            if (enough(records)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+const payloadOf = (record: KafkaRecord) =>
+  (JSON.parse(record.value.toString('utf8')) as { payload: Record<string, unknown> }).payload;
+
+describe('payment service (real key service, gateway simulator, PostgreSQL and Kafka)', () => {
+  let keysDir: string;
+  let credentialsDir: string;
+  let privacy: PrivacyServiceHandle;
+  let gateway: GatewaySimulatorHandle;
+  let merchant: CertifiedKey;
+  let broker: KafkaJsBroker;
+  let paymentDb: DataSource;
+  let checkoutDb: DataSource;
+  let relay: OutboxRelay;
+  let outbox: Outbox<typeof LUMEN_TOPICS>;
+  let app: NestFastifyApplication | undefined;
+  const paymentSchema = `paytest_${letters()}`;
+  const checkoutSchema = `paytest_co_${letters()}`;
+
+  const clientAs = (service: 'checkout' | 'payment' | 'fulfilment' | 'privacy') =>
+    new KeyServiceClient({ baseUrl: privacy.baseUrl, signer: loadEventSigner(keysDir, service) });
+
+  /** What checkout does when an order is accepted: seal, then publish through its outbox. */
+  async function placeOrder(cardToken = `${CARD_TOKEN_PREFIX}${letters()}`) {
+    const orderId = randomUUID();
+    const customerId = randomUUID();
+    const checkout = clientAs('checkout');
+    const tokenKey = await checkout.createKey({
+      subject: `order:${orderId}`,
+      purpose: 'card-token',
+      allowedServices: ['payment'],
+    });
+    const contact = await checkout.createKey({
+      subject: `customer:${customerId}`,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const address = await checkout.createKey({
+      subject: `customer:${customerId}`,
+      purpose: 'delivery-address',
+      allowedServices: ['fulfilment'],
+    });
+    const customer = (field: string, value: string) =>
+      seal(value, contact.key, { field, subject: `customer:${customerId}` });
+    const sealedToken = seal(cardToken, tokenKey.key, {
+      field: 'payment.cardToken',
+      subject: `order:${orderId}`,
+    });
+    const payload: OrderPlacedV1 = {
+      orderId,
+      storefrontId: 'storefront-test',
+      customerId,
+      placedAt: new Date().toISOString(),
+      policyVersion: '2026-11',
+      currency: 'GBP',
+      totalMinor: 4599,
+      items: [{ sku: 'LAMP-1', quantity: 1, unitPriceMinor: 4599 }],
+      payment: { gateway: 'simulator', cardToken: sealedToken },
+      delivery: {
+        address: seal('{"line1":"1 High Street"}', address.key, {
+          field: 'delivery.address',
+          subject: `customer:${customerId}`,
+        }),
+      },
+      customer: {
+        name: customer('customer.name', 'Ada Lovelace'),
+        email: customer('customer.email', 'ada@example.com'),
+        phone: customer('customer.phone', '+44 20 7946 0000'),
+      },
+    };
+    await publish(payload);
+    return { orderId, cardToken, sealedToken, tokenKeyId: tokenKey.key.keyId, payload };
+  }
+
+  const publish = (payload: OrderPlacedV1) =>
+    checkoutDb.transaction((tx) =>
+      outbox.add(tx, 'checkout.order.placed.v1', payload.orderId, payload),
+    );
+
+  const paymentOf = async (orderId: string) => {
+    const rows: { status: string; reason_code: string | null; gateway_reference: string | null }[] =
+      await paymentDb.query(
+        'SELECT status, reason_code, gateway_reference FROM payments WHERE order_id = $1',
+        [orderId],
+      );
+    return rows[0];
+  };
+
+  const settled = (orderId: string) =>
+    eventually(async () => {
+      const payment = await paymentOf(orderId);
+      return payment && ['confirmed', 'failed'].includes(payment.status) ? payment : undefined;
+    }, `payment of ${orderId} settled`);
+
+  const tokenDestroyed = (orderId: string) =>
+    eventually(async () => {
+      const rows: { destroyed_at: Date | null; trigger: string }[] = await paymentDb.query(
+        'SELECT destroyed_at, trigger FROM card_token_keys WHERE order_id = $1',
+        [orderId],
+      );
+      return rows[0]?.destroyed_at ? rows[0] : undefined;
+    }, `card token of ${orderId} destroyed`);
+
+  async function startPayment(port: number): Promise<void> {
+    const config = loadPaymentConfig({
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL,
+      DATABASE_SCHEMA: paymentSchema,
+      KAFKA_BROKERS,
+      KAFKA_CONSUMER_GROUP: `payment-test-${letters()}`,
+      LUMEN_KEYS_DIR: keysDir,
+      LOG_LEVEL: 'silent',
+      KEY_SERVICE_URL: privacy.baseUrl,
+      GATEWAY_URL: gateway.baseUrl,
+      GATEWAY_ROOT_FILE: join(credentialsDir, 'root.json'),
+      MERCHANT_KEY_FILE: join(credentialsDir, 'merchant-key.json'),
+      GATEWAY_TIMEOUT_MS: '400',
+      GATEWAY_MAX_ATTEMPTS: '3',
+      GATEWAY_RETRY_DELAY_MS: '50',
+      REVOCATION_POLL_MS: '1000',
+      CARD_TOKEN_SWEEP_MS: '500',
+    });
+    app = await createPaymentApp(config, false);
+    await app.listen({ port, host: '127.0.0.1' });
+  }
+
+  const writeMerchantKey = (key: CertifiedKey) => {
+    const path = join(credentialsDir, 'merchant-key.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify(key.toFile()), { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+  };
+
+  beforeAll(async () => {
+    keysDir = mkdtempSync(join(tmpdir(), 'lumen-payment-keys-'));
+    credentialsDir = mkdtempSync(join(tmpdir(), 'lumen-payment-merchant-'));
+    ensureServiceKeys(keysDir, SERVICE_NAMES);
+    broker = new KafkaJsBroker({
+      clientId: `payment-test-${letters()}`,
+      brokers: [KAFKA_BROKERS],
+      logger: silentLogger,
+    });
+    await broker.ensureTopics(topicSpecsOf(LUMEN_TOPICS));
+    privacy = await startPrivacyService({
+      keysDir,
+      databaseUrl: DATABASE_URL,
+      kafkaBrokers: KAFKA_BROKERS,
+    });
+    gateway = await startGatewaySimulator();
+    const port = await freePort();
+    merchant = await gateway.enrol('lumen-shop', {
+      notificationUrl: `http://127.0.0.1:${port}/gateway/notifications`,
+    });
+    writeMerchantKey(merchant);
+    writeFileSync(
+      join(credentialsDir, 'root.json'),
+      JSON.stringify(pinnedRootToFile(gateway.root)),
+    );
+
+    paymentDb = createDataSource({
+      url: DATABASE_URL,
+      schema: paymentSchema,
+      applicationName: 'payment-test',
+      migrations: [...PAYMENT_MIGRATIONS],
+    });
+    await paymentDb.initialize();
+    await migrate(paymentDb);
+    checkoutDb = createDataSource({
+      url: DATABASE_URL,
+      schema: checkoutSchema,
+      applicationName: 'payment-test-checkout',
+      migrations: [CreateMessagingTables1764057600000],
+    });
+    await checkoutDb.initialize();
+    await migrate(checkoutDb);
+    outbox = new Outbox(LUMEN_TOPICS, loadEventSigner(keysDir, 'checkout'));
+    relay = new OutboxRelay({
+      databaseUrl: DATABASE_URL,
+      schema: checkoutSchema,
+      broker,
+      logger: silentLogger,
+    });
+    relay.start();
+    await startPayment(port);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await relay.stop();
+    await broker.disconnect();
+    await gateway.close();
+    await privacy.close();
+    for (const db of [paymentDb, checkoutDb]) {
+      const schema = (db.options as { schema: string }).schema;
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.destroy();
+    }
+    rmSync(keysDir, { recursive: true, force: true });
+    rmSync(credentialsDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => gateway.resetSwitches());
+
+  it('confirms, charges once, destroys the card token key, and leaves no readable token anywhere', async () => {
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed', reason_code: null });
+    expect((await gateway.journal(order.orderId)).charges).toBe(1);
+    expect(await tokenDestroyed(order.orderId)).toMatchObject({ trigger: 'confirmed' });
+
+    const records = await readKeyed(
+      [
+        'checkout.order.placed.v1',
+        'payment.payment.confirmed.v1',
+        'payment.card-token.destroyed.v1',
+      ],
+      order.orderId,
+      (found) => new Set(found.map((r) => r.topic)).size === 3,
+    );
+    const confirmed = records.find((r) => r.topic === 'payment.payment.confirmed.v1')!;
+    expect(payloadOf(confirmed)).toMatchObject({
+      orderId: order.orderId,
+      amountMinor: 4599,
+      currency: 'GBP',
+    });
+    const destroyed = payloadOf(
+      records.find((r) => r.topic === 'payment.card-token.destroyed.v1')!,
+    );
+    expect(destroyed).toMatchObject({
+      orderId: order.orderId,
+      keyId: order.tokenKeyId,
+      trigger: 'confirmed',
+    });
+    console.log(
+      `card token key destroyed ${String(destroyed.tookMs)} ms after the payment was confirmed ` +
+        `(token lived ${String(destroyed.tokenLifetimeMs)} ms)`,
+    );
+
+    // Nobody can open the token any more: not payment, not its creator, not anyone.
+    const placed = records.find((r) => r.topic === 'checkout.order.placed.v1')!;
+    const sealedInLog = (payloadOf(placed).payment as { cardToken: string }).cardToken;
+    expect(sealedInLog).toBe(order.sealedToken);
+    for (const service of ['payment', 'checkout', 'fulfilment', 'privacy'] as const) {
+      const error = await clientAs(service)
+        .open(sealedInLog, { field: 'payment.cardToken', subject: `order:${order.orderId}` })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+      expect(error).toBeInstanceOf(KeyServiceError);
+      if (service === 'payment') expect(error).toMatchObject({ code: 'destroyed' });
+    }
+    const keyRows: { wrapped_key: Buffer | null }[] = await privacy.dataSource.query(
+      'SELECT wrapped_key FROM data_keys WHERE key_id = $1',
+      [order.tokenKeyId],
+    );
+    expect(keyRows).toEqual([{ wrapped_key: null }]);
+
+    // No message of the order and no row of any payment table holds the token in the clear.
+    for (const record of records) {
+      expect(record.value.toString('utf8')).not.toContain(order.cardToken);
+      expect(record.value.toString('utf8')).not.toContain(CARD_TOKEN_PREFIX);
+    }
+    const tables: { table_name: string }[] = await paymentDb.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+      [paymentSchema],
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['payments', 'card_token_keys', 'outbox', 'inbox']),
+    );
+    for (const { table_name: table } of tables) {
+      const columns: { column_name: string; data_type: string }[] = await paymentDb.query(
+        `SELECT column_name, data_type FROM information_schema.columns
+         WHERE table_schema = $1 AND table_name = $2`,
+        [paymentSchema, table],
+      );
+      // Byte columns (the outbox's event bytes) are read as text too, escapes and all.
+      const readable = columns
+        .map((c) =>
+          c.data_type === 'bytea'
+            ? `coalesce(encode("${c.column_name}", 'escape'), '')`
+            : `coalesce("${c.column_name}"::text, '')`,
+        )
+        .join(` || '|' || `);
+      const rows: { row: string }[] = await paymentDb.query(
+        `SELECT ${readable} AS row FROM ${table}`,
+      );
+      for (const { row } of rows) expect(row).not.toContain(CARD_TOKEN_PREFIX);
+      if (table === 'outbox')
+        expect(rows.some(({ row }) => row.includes(order.orderId))).toBe(true);
+    }
+    const paymentColumns: { column_name: string }[] = await paymentDb.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'payments' ORDER BY ordinal_position`,
+      [paymentSchema],
+    );
+    expect(paymentColumns.map((c) => c.column_name)).toEqual([
+      'order_id',
+      'gateway_reference',
+      'amount_minor',
+      'currency',
+      'status',
+      'reason_code',
+      'created_at',
+      'updated_at',
+    ]);
+  });
+
+  it('a redelivered event and a republished order never charge twice', async () => {
+    const order = await placeOrder();
+    await settled(order.orderId);
+    const [placed] = await readKeyed(
+      ['checkout.order.placed.v1'],
+      order.orderId,
+      (f) => f.length >= 1,
+    );
+    // The very same message again (same event id), as a broker redelivers it...
+    await broker.send([
+      { topic: placed!.topic, key: placed!.key, value: placed!.value, headers: placed!.headers },
+    ]);
+    // ...and the same order published again by checkout (a new event id), after it.
+    const republished = await publish(order.payload);
+    await eventually(async () => {
+      const rows: unknown[] = await paymentDb.query('SELECT 1 FROM inbox WHERE event_id = $1', [
+        republished.eventId,
+      ]);
+      return rows.length === 1 ? true : undefined;
+    }, 'the republished order handled');
+    const journal = await gateway.journal(order.orderId);
+    expect(journal.charges).toBe(1);
+    expect(journal.entries.filter((e) => e.outcome === 'applied').map((e) => e.operation)).toEqual([
+      'authorise',
+      'capture',
+    ]);
+    expect(await paymentOf(order.orderId)).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('a declined card fails the payment with its reason; the token key is destroyed all the same', async () => {
+    const declined = await placeOrder('tok_decline_card');
+    const poor = await placeOrder('tok_insufficient_funds');
+    expect(await settled(declined.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'declined',
+    });
+    expect(await settled(poor.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'insufficient-funds',
+    });
+    for (const order of [declined, poor]) {
+      expect(await tokenDestroyed(order.orderId)).toMatchObject({ trigger: 'failed' });
+      expect((await gateway.journal(order.orderId)).charges).toBe(0);
+    }
+    const [failed] = await readKeyed(
+      ['payment.payment.failed.v1'],
+      poor.orderId,
+      (f) => f.length >= 1,
+    );
+    expect(payloadOf(failed!)).toMatchObject({
+      reasonCode: 'insufficient-funds',
+      amountMinor: 4599,
+    });
+  });
+
+  it('retries 5xx with backoff and recovers; a gateway that never answers in time fails the payment', async () => {
+    await gateway.setSwitches({ serverErrors: 2 });
+    const recovered = await placeOrder();
+    expect(await settled(recovered.orderId)).toMatchObject({ status: 'confirmed' });
+    expect((await gateway.journal(recovered.orderId)).charges).toBe(1);
+
+    await gateway.setSwitches({ serverErrors: 0, answerDelayMs: 1_000 });
+    const lost = await placeOrder();
+    expect(await settled(lost.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'gateway-unavailable',
+    });
+    const journal = await gateway.journal(lost.orderId);
+    // Three attempts with one idempotency key: one authorisation, never captured.
+    expect(journal.entries.map((e) => `${e.operation}:${e.outcome}`)).toEqual([
+      'authorise:applied',
+      'authorise:replayed',
+      'authorise:replayed',
+    ]);
+    expect(journal.charges).toBe(0);
+    expect(await tokenDestroyed(lost.orderId)).toMatchObject({ trigger: 'failed' });
+  });
+
+  it('refuses and audits answers signed by the wrong key; the payment fails as gateway-unverified', async () => {
+    await gateway.setSwitches({ answerKey: 'rogue' });
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'gateway-unverified',
+    });
+    const refusals: { direction: string; reason: string }[] = await paymentDb.query(
+      'SELECT direction, reason FROM gateway_refusals',
+    );
+    expect(refusals).toContainEqual({ direction: 'answer', reason: 'self-issued' });
+    expect((await gateway.journal(order.orderId)).charges).toBe(0);
+  });
+
+  it('records a notification delivered twice once, and charges once', async () => {
+    await gateway.setSwitches({ duplicateNotifications: true });
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed' });
+    const deliveries = await eventually(async () => {
+      const found = (await gateway.deliveries()).filter((d) => d.type === 'payment.captured');
+      const mine = found.filter((d) => d.status === 204);
+      return mine.length >= 2 ? mine : undefined;
+    }, 'two deliveries');
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    const rows: { type: string }[] = await paymentDb.query(
+      'SELECT type FROM gateway_notifications WHERE order_id = $1',
+      [order.orderId],
+    );
+    expect(rows).toEqual([{ type: 'payment.captured' }]);
+    expect((await gateway.journal(order.orderId)).charges).toBe(1);
+  });
+
+  it('rotates the merchant key with overlap without downtime; a revoked key is refused at once', async () => {
+    const next = await gateway.enrol('lumen-shop');
+    writeMerchantKey(next);
+    // The service re-reads its key file when it changes (checked at most once a second).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const during = await placeOrder();
+    expect(await settled(during.orderId)).toMatchObject({ status: 'confirmed' });
+    expect((await gateway.journal(during.orderId)).entries[0]?.keyId).toBe(next.keyId);
+
+    await gateway.revoke(merchant.keyId, 'rotated');
+    const after = await placeOrder();
+    expect(await settled(after.orderId)).toMatchObject({ status: 'confirmed' });
+
+    // Revoke the key in use: the gateway refuses the very next request.
+    const revokedAt = performance.now();
+    await gateway.revoke(next.keyId, 'server stolen');
+    const refused = await placeOrder();
+    expect(await settled(refused.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'gateway-rejected',
+    });
+    const refusal = (await gateway.refusals()).find((r) => r.claimedKeyId === next.keyId);
+    expect(refusal).toMatchObject({ reason: 'revoked' });
+    console.log(
+      `time-to-revoke at the gateway: the first request after revocation was refused ` +
+        `(${Math.round(performance.now() - revokedAt)} ms including the whole payment attempt)`,
+    );
+    expect((await gateway.journal(refused.orderId)).entries).toHaveLength(0);
+  });
+});
