@@ -461,4 +461,22 @@ describe('carrier simulator (over HTTP, with the CarrierClient)', () => {
       },
     );
   });
+
+  describe('simulator control with a token', () => {
+    it('needs the Bearer token when one is configured', async () => {
+      const token = 'carrier-simulator-control-token-0123456789';
+      const guarded = await startCarrierSimulator({ CARRIER_SIMULATOR_CONTROL_TOKEN: token });
+      try {
+        const bare = await fetch(new URL('/_test/switches', guarded.baseUrl));
+        expect(bare.status).toBe(401);
+        const wrong = await fetch(new URL('/_test/switches', guarded.baseUrl), {
+          headers: { authorization: `Bearer ${token}x` },
+        });
+        expect(wrong.status).toBe(401);
+        expect(await guarded.control('GET', '/switches')).toMatchObject({ failNext: 0 });
+      } finally {
+        await guarded.close();
+      }
+    });
+  });
 });

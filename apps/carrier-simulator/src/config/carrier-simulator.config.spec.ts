@@ -43,4 +43,15 @@ describe('carrier simulator config', () => {
       /CARRIER_DISPATCH_DELAY_MS/,
     );
   });
+
+  it('refuses to open the control endpoints beyond this machine without a token', () => {
+    expect(() => loadCarrierSimulatorConfig({ HOST: '0.0.0.0' })).toThrow(
+      /CARRIER_SIMULATOR_CONTROL_TOKEN: required/,
+    );
+    const token = 'a'.repeat(32);
+    expect(
+      loadCarrierSimulatorConfig({ HOST: '0.0.0.0', CARRIER_SIMULATOR_CONTROL_TOKEN: token })
+        .controlToken,
+    ).toBe(token);
+  });
 });

@@ -9,6 +9,8 @@ import {
 
 const delay = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 const carrierSimulatorEnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -33,10 +35,25 @@ const carrierSimulatorEnvSchema = z
     CARRIER_DISPATCH_DELAY_MS: delay(2_000),
     /** ...and `delivered` this long after `dispatched`. */
     CARRIER_DELIVERY_DELAY_MS: delay(5_000),
-    CARRIER_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    CARRIER_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(20),
     CARRIER_CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    /**
+     * Bearer token for the simulator control endpoints (`/_test/...`). Optional on a loopback
+     * address, where only this machine can reach them; required on any other.
+     */
+    CARRIER_SIMULATOR_CONTROL_TOKEN: z
+      .string()
+      .min(32, 'expected at least 32 characters')
+      .optional(),
   })
   .superRefine((env, context) => {
+    if (!LOOPBACK_HOSTS.has(env.HOST) && env.CARRIER_SIMULATOR_CONTROL_TOKEN === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['CARRIER_SIMULATOR_CONTROL_TOKEN'],
+        message: `required when HOST is not a loopback address (${[...LOOPBACK_HOSTS].join(', ')}): anyone who reaches /_test can make the carrier refuse shipments`,
+      });
+    }
     if (env.NODE_ENV === 'production' && env.CARRIER_CREATE_DEV_KEYS) {
       context.addIssue({
         code: 'custom',
@@ -59,6 +76,7 @@ export interface CarrierSimulatorConfig {
   readonly deliveryDelayMs: number;
   readonly callbackAttempts: number;
   readonly callbackTimeoutMs: number;
+  readonly controlToken: string | undefined;
 }
 
 export const CARRIER_SIMULATOR_CONFIG = Symbol('CARRIER_SIMULATOR_CONFIG');
@@ -83,5 +101,6 @@ export function loadCarrierSimulatorConfig(env: Environment = process.env): Carr
     deliveryDelayMs: parsed.CARRIER_DELIVERY_DELAY_MS,
     callbackAttempts: parsed.CARRIER_CALLBACK_ATTEMPTS,
     callbackTimeoutMs: parsed.CARRIER_CALLBACK_TIMEOUT_MS,
+    controlToken: parsed.CARRIER_SIMULATOR_CONTROL_TOKEN,
   };
 }

@@ -190,7 +190,12 @@ export async function startCarrierSimulator(
     control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(new URL(`/_test${path}`, baseUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(config.controlToken === undefined
+            ? {}
+            : { authorization: `Bearer ${config.controlToken}` }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();

@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  UseGuards,
 } from '@nestjs/common';
 import { ZodError } from 'zod';
 import {
@@ -19,6 +20,7 @@ import {
 import { TrackingSchedule } from '../application/tracking-schedule';
 import type { SimulatedShipment } from '../domain/shipment-book';
 import type { SimulatorSwitches } from '../domain/simulator-switches';
+import { ControlTokenGuard } from './control-token.guard';
 import { HungRequests } from './hung-requests';
 
 function shipmentReferenceIn(body: string): string | undefined {
@@ -32,10 +34,11 @@ function shipmentReferenceIn(body: string): string | undefined {
 
 /**
  * SIMULATOR CONTROL, not part of any carrier's API: what tests set and read over HTTP. The
- * `_test` prefix marks it; there is no authentication, so the simulator listens on
- * 127.0.0.1 by default and must never be exposed.
+ * `_test` prefix marks it. On loopback it is open to this machine; anywhere else the config
+ * demands a control token, checked by `ControlTokenGuard`.
  */
 @Controller('_test')
+@UseGuards(ControlTokenGuard)
 export class SimulatorControlController {
   constructor(
     private readonly state: SimulatorState,
