@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findContactData } from './contact-data.screen';
+import { findContactData } from '#lumen/personal-data';
 
 /**
  * The one payload a carrier ever receives from Lumen: who to deliver to, where, and what the

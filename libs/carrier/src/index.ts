@@ -15,7 +15,6 @@ export {
   type CarrierShipmentV1,
   type ParcelDetails,
 } from './carrier-shipment.schema';
-export { findContactData, type ContactDataKind } from './contact-data.screen';
 export { carrierIdempotencyKeyOf, newShipmentReference } from './shipment-reference';
 export {
   buildCarrierShipment,
