@@ -143,6 +143,30 @@ describe('CarrierClient', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('gives up on a carrier that does not answer in time, as a retryable timeout', async () => {
+    const hanging = (_url: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      new Promise((_resolve, reject) => {
+        init!.signal!.addEventListener('abort', () => {
+          reject(new Error('aborted'));
+        });
+      });
+    const client = new CarrierClient({
+      baseUrl: 'http://carrier.invalid',
+      signer: () => new EventSigner(merchant.signing),
+      verifier: new CarrierMessageVerifier({
+        keyRing: new KeyRing([carrier.trusted]),
+        signer: 'carrier',
+        replayCache: new InMemoryCarrierReplayCache({ ttlMs: 660_000 }),
+      }),
+      timeoutMs: 50,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      fetch: hanging,
+    });
+    const error = await failureOf(client.createShipment(shipment()));
+    expect(error.code).toBe('timeout');
+    expect(error.retryable).toBe(true);
+  });
+
   it('returns a signed refusal as an outcome, without retrying', async () => {
     const { client, seen } = clientAnswering([
       ({ body, requestId }) =>

@@ -29,9 +29,12 @@ export class TrackingSchedule implements BeforeApplicationShutdown {
 
   /** Stops every journey (timers and callbacks in flight); later shipments travel again. */
   async stopAll(): Promise<void> {
-    this.lifetime.abort();
-    await Promise.all([...this.journeys]);
+    // Shipments accepted while the old journeys wind down travel under the new lifetime.
+    const stopping = this.lifetime;
+    const running = [...this.journeys];
     this.lifetime = new AbortController();
+    stopping.abort();
+    await Promise.all(running);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
