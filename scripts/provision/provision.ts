@@ -1,3 +1,5 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { z } from 'zod';
 import { envFields, loadConfig } from '#lumen/config';
@@ -5,6 +7,11 @@ import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
 import { ensureServiceKeys } from '#lumen/crypto';
 import { assertIdentifier, createDataSource, migrate } from '#lumen/database';
 import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import {
+  generateStorefrontApiKey,
+  hashStorefrontApiKey,
+  isWellFormedApiKey,
+} from '../../apps/checkout/src/storefronts/domain/storefront-api-key';
 import { SERVICE_DATABASES, serviceDatabaseUrl } from './service-registry';
 
 /**
@@ -18,6 +25,7 @@ const config = loadConfig(
     DATABASE_URL: envFields.databaseUrl,
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   }),
 );
 
@@ -89,6 +97,41 @@ async function runMigrations(adminUrl: string): Promise<string> {
   return ran.length === 0 ? 'up to date' : `ran ${ran.join(', ')}`;
 }
 
+/**
+ * A storefront for trying the API on this machine: its key is written to
+ * `.lumen/storefront-dev.key` (mode 0600, git-ignored) and only the key's hash goes to the
+ * database. Kept across runs; delete the file to rotate. Never in production.
+ */
+async function ensureDevStorefront(adminUrl: string): Promise<string> {
+  if (config.NODE_ENV === 'production') return 'skipped (production)';
+  const keyFile = join(dirname(config.LUMEN_KEYS_DIR), 'storefront-dev.key');
+  const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
+  const key = existing !== undefined && isWellFormedApiKey(existing) ? existing : undefined;
+  const apiKey = key ?? generateStorefrontApiKey();
+  if (key === undefined) {
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
+  }
+  chmodSync(keyFile, 0o600);
+  const checkout = SERVICE_DATABASES.find((s) => s.service === 'checkout');
+  if (checkout === undefined) throw new Error('checkout is not in the service registry');
+  const client = new Client({ connectionString: serviceDatabaseUrl(adminUrl, checkout.role) });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO ${assertIdentifier(checkout.schema)}.storefronts
+         (storefront_id, display_name, api_key_hash)
+       VALUES ('dev-storefront', 'Development storefront', $1)
+       ON CONFLICT (storefront_id) DO UPDATE
+         SET api_key_hash = EXCLUDED.api_key_hash, revoked_at = NULL`,
+      [hashStorefrontApiKey(apiKey)],
+    );
+  } finally {
+    await client.end();
+  }
+  return `dev-storefront, key in ${keyFile}${key === undefined ? ' (new)' : ''}`;
+}
+
 async function ensureTopics(): Promise<string> {
   const broker = new KafkaJsBroker({
     clientId: 'provision',
@@ -124,6 +167,11 @@ async function main(): Promise<void> {
     'keys',
     () => Promise.resolve(ensureServiceKeys(config.LUMEN_KEYS_DIR, SERVICE_NAMES)),
     (created) => (created.length === 0 ? 'present' : `created ${created.join(', ')}`),
+  );
+  await timed(
+    'storefront',
+    () => ensureDevStorefront(config.DATABASE_URL),
+    (r) => r,
   );
   await timed('topics', ensureTopics, (r) => r);
 }

@@ -1,5 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '#lumen/contracts';
 import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+import { CHECKOUT_MIGRATIONS } from '../../apps/checkout/src/database/checkout-migrations';
 import { PAYMENT_MIGRATIONS } from '../../apps/payment/src/database/payment-migrations';
 import { PRIVACY_MIGRATIONS } from '../../apps/privacy/src/database/privacy-migrations';
 
@@ -20,7 +21,7 @@ export interface ServiceDatabase {
 // One line per service: each app exports its own ordered list (messaging tables first).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const MIGRATIONS: Record<ServiceName, readonly Function[]> = {
-  checkout: [CreateMessagingTables1764057600000],
+  checkout: CHECKOUT_MIGRATIONS,
   payment: PAYMENT_MIGRATIONS,
   fulfilment: [CreateMessagingTables1764057600000],
   privacy: PRIVACY_MIGRATIONS,
