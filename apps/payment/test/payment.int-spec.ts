@@ -22,7 +22,7 @@ import {
   OutboxRelay,
   silentLogger,
 } from '#lumen/messaging';
-import { pinnedRootToFile, type CertifiedKey } from '#lumen/payment-gateway';
+import { pinnedRootToFile, signMessage, type CertifiedKey } from '#lumen/payment-gateway';
 import {
   startGatewaySimulator,
   type GatewaySimulatorHandle,
@@ -34,6 +34,7 @@ import {
 import { loadPaymentConfig } from '../src/config/payment.config';
 import { PAYMENT_MIGRATIONS } from '../src/database/payment-migrations';
 import { createPaymentApp } from '../src/payment-app.factory';
+import { CardTokenKeyRepository } from '../src/payments/application/card-token-key.repository';
 
 /**
  * The payment service against the real key service, the real gateway simulator (both on
@@ -141,6 +142,7 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
   let relay: OutboxRelay;
   let outbox: Outbox<typeof LUMEN_TOPICS>;
   let app: NestFastifyApplication | undefined;
+  let paymentPort: number;
   const paymentSchema = `paytest_${letters()}`;
   const checkoutSchema = `paytest_co_${letters()}`;
 
@@ -275,6 +277,7 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     });
     gateway = await startGatewaySimulator();
     const port = await freePort();
+    paymentPort = port;
     merchant = await gateway.enrol('lumen-shop', {
       notificationUrl: `http://127.0.0.1:${port}/gateway/notifications`,
     });
@@ -539,6 +542,72 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     );
     expect(rows).toEqual([{ type: 'payment.captured' }]);
     expect((await gateway.journal(order.orderId)).charges).toBe(1);
+  });
+
+  it('the backstop destroys the key of a token that was never used, once it expires', async () => {
+    // As if the order's event had been seen and then dead-lettered: the key is known, no
+    // payment outcome ever comes.
+    const orderId = randomUUID();
+    const { key } = await clientAs('checkout').createKey({
+      subject: `order:${orderId}`,
+      purpose: 'card-token',
+      allowedServices: ['payment'],
+    });
+    const sealedToken = seal('tok_visa_never_used', key, {
+      field: 'payment.cardToken',
+      subject: `order:${orderId}`,
+    });
+    const placedAt = new Date(Date.now() - 2_000);
+    await app!
+      .get(CardTokenKeyRepository)
+      .schedule(orderId, key.keyId, placedAt, new Date(placedAt.getTime() + 1_000));
+    expect(await tokenDestroyed(orderId)).toMatchObject({ trigger: 'expired' });
+    const [event] = await readKeyed(
+      ['payment.card-token.destroyed.v1'],
+      orderId,
+      (f) => f.length >= 1,
+    );
+    expect(payloadOf(event!)).toMatchObject({ keyId: key.keyId, trigger: 'expired' });
+    expect(Number(payloadOf(event!).tokenLifetimeMs)).toBeGreaterThanOrEqual(2_000);
+    await expect(
+      clientAs('payment').open(sealedToken, {
+        field: 'payment.cardToken',
+        subject: `order:${orderId}`,
+      }),
+    ).rejects.toMatchObject({ code: 'destroyed' });
+    expect(await paymentOf(orderId)).toBeUndefined();
+  });
+
+  it('refuses and audits a forged notification, changing nothing', async () => {
+    const orderId = randomUUID();
+    const body = JSON.stringify({
+      notificationId: `ntf_${letters()}`,
+      type: 'payment.captured',
+      merchantReference: orderId,
+    });
+    const forger = await gateway.enrol('forger-shop');
+    const response = await fetch(
+      new URL('/gateway/notifications', `http://127.0.0.1:${paymentPort}`),
+      {
+        method: 'POST',
+        // A genuine certificate, but a merchant's: it may not speak for the gateway.
+        headers: {
+          ...signMessage(forger, { kind: 'notification', target: '/gateway/notifications', body }),
+          'content-type': 'application/json',
+        },
+        body,
+      },
+    );
+    expect(response.status).toBe(401);
+    const refusals: { direction: string; reason: string }[] = await paymentDb.query(
+      "SELECT direction, reason FROM gateway_refusals WHERE direction = 'notification'",
+    );
+    expect(refusals).toContainEqual({ direction: 'notification', reason: 'wrong-role' });
+    const recorded: unknown[] = await paymentDb.query(
+      'SELECT 1 FROM gateway_notifications WHERE order_id = $1',
+      [orderId],
+    );
+    expect(recorded).toHaveLength(0);
   });
 
   it('rotates the merchant key with overlap without downtime; a revoked key is refused at once', async () => {

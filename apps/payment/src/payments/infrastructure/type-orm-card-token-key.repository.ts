@@ -85,11 +85,12 @@ export class TypeOrmCardTokenKeyRepository extends CardTokenKeyRepository {
     );
   }
 
+  /** Fewest attempts first, so keys that keep failing never starve the others. */
   override async due(now: Date, limit: number): Promise<string[]> {
     const rows: { order_id: string }[] = await this.dataSource.query(
       `SELECT order_id FROM card_token_keys
        WHERE destroyed_at IS NULL AND (outcome_at IS NOT NULL OR expires_at <= $1)
-       ORDER BY coalesce(outcome_at, expires_at) LIMIT $2`,
+       ORDER BY attempts, coalesce(outcome_at, expires_at) LIMIT $2`,
       [now, limit],
     );
     return rows.map((row) => row.order_id);
