@@ -9,6 +9,7 @@ import { FileAuthorityStore } from './authority/infrastructure/file-authority.st
 import type { GatewaySimulatorConfig } from './config/gateway-simulator.config';
 import { AuthorisePayment } from './payments/application/authorise-payment.use-case';
 import { CapturePayment } from './payments/application/capture-payment.use-case';
+import { LookUpAuthorisation } from './payments/application/look-up-authorisation.use-case';
 import { NotificationSender } from './payments/application/notification-sender';
 import { RefundCapture } from './payments/application/refund-capture.use-case';
 import { SimulatorState } from './payments/application/simulator-state';
@@ -49,6 +50,7 @@ export class GatewaySimulatorAppModule {
         CapturePayment,
         VoidAuthorisation,
         RefundCapture,
+        LookUpAuthorisation,
       ],
     };
   }

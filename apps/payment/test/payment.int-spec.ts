@@ -512,6 +512,21 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     expect(await tokenDestroyed(lost.orderId)).toMatchObject({ trigger: 'failed' });
   });
 
+  it('a capture applied but never answered is settled by a lookup: confirmed, charged once', async () => {
+    await gateway.setSwitches({ answerDelayMs: 1_000, delayOperations: ['capture'] });
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed' });
+    const journal = await gateway.journal(order.orderId);
+    expect(journal.charges).toBe(1);
+    expect(journal.entries.map((e) => `${e.operation}:${e.outcome}`)).toEqual([
+      'authorise:applied',
+      'capture:applied',
+      'capture:replayed',
+      'capture:replayed',
+    ]);
+    expect(await tokenDestroyed(order.orderId)).toMatchObject({ trigger: 'confirmed' });
+  });
+
   it('refuses and audits answers signed by the wrong key; the payment fails as gateway-unverified', async () => {
     await gateway.setSwitches({ answerKey: 'rogue' });
     const order = await placeOrder();

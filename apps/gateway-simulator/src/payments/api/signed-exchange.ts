@@ -10,7 +10,7 @@ import {
 import { GatewayAuthority } from '../../authority/application/gateway-authority';
 import type { MerchantCaller } from '../application/merchant-caller';
 import { SimulatorState } from '../application/simulator-state';
-import type { Answer } from '../domain/payment-book';
+import type { Answer, Operation } from '../domain/payment-book';
 import { SimulatorException, statusOf } from '../domain/simulator.exception';
 
 export type RawRequest = FastifyRequest & { rawBody?: Buffer };
@@ -40,6 +40,7 @@ export class SignedExchange {
   }
 
   async handle(
+    name: Operation | 'lookup',
     request: RawRequest,
     reply: FastifyReply,
     operation: (caller: MerchantCaller, body: unknown) => Answer,
@@ -92,8 +93,10 @@ export class SignedExchange {
         throw error;
       }
     }
-    const delay = this.state.switches.answerDelayMs;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const { answerDelayMs, delayOperations } = this.state.switches;
+    if (answerDelayMs > 0 && (delayOperations.length === 0 || delayOperations.includes(name))) {
+      await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
+    }
     await this.answer(reply, check.messageId, answer);
   }
 

@@ -142,6 +142,11 @@ export class PaymentBook {
     return authorisation;
   }
 
+  /** One of the merchant's authorisations; another merchant's is indistinguishable from none. */
+  find(merchantId: string, authorisationId: string): Authorisation {
+    return this.owned(merchantId, authorisationId);
+  }
+
   /** Captures that moved money for one merchant reference (order id). */
   chargesFor(merchantReference: string): number {
     return this.journal.filter((e) => e.merchantReference === merchantReference && e.charged)

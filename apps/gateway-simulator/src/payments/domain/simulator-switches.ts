@@ -9,6 +9,10 @@ export const simulatorSwitchesSchema = z.strictObject({
   outcome: z.enum(['approve', 'decline', 'insufficient-funds']).default('approve'),
   /** The answer is held this long after the operation is applied (slow answer / timeout). */
   answerDelayMs: z.number().int().min(0).max(600_000).default(0),
+  /** Which operations the delay applies to; all when empty (a lost capture answer, say). */
+  delayOperations: z
+    .array(z.enum(['authorise', 'capture', 'void', 'refund', 'lookup']))
+    .default([]),
   /** The next N merchant requests answer 503 before anything is applied. */
   serverErrors: z.number().int().min(0).max(1_000).default(0),
   /** Each notification is delivered twice (same notification id, two signed messages). */

@@ -27,6 +27,12 @@ export interface CaptureResult {
   readonly captureId: string;
 }
 
+/** Where an authorisation stands at the gateway: how a lost capture answer is settled. */
+export interface AuthorisationStanding {
+  readonly status: 'authorised' | 'declined' | 'captured' | 'voided';
+  readonly captureId: string | null;
+}
+
 export interface VoidRequest {
   readonly authorisationId: string;
   readonly idempotencyKey: string;
@@ -58,4 +64,5 @@ export abstract class PaymentGateway {
   abstract authorise(request: AuthoriseRequest): Promise<AuthoriseResult>;
   abstract capture(request: CaptureRequest): Promise<CaptureResult>;
   abstract void(request: VoidRequest): Promise<void>;
+  abstract lookUp(authorisationId: string): Promise<AuthorisationStanding>;
 }

@@ -127,6 +127,17 @@ export class TakePayment {
       }),
     );
     if (!captured.ok) {
+      // The capture may have happened with its answer lost: ask before giving up.
+      const standing = await this.retrying('look up', () => this.gateway.lookUp(authorisationId));
+      if (standing.ok && standing.value.status === 'captured' && standing.value.captureId) {
+        payment.confirmed(standing.value.captureId);
+        return;
+      }
+      if (!standing.ok) {
+        this.logger.error(
+          `capture of order ${order.orderId} unknown (no answer, no lookup); voiding, reconcile if it fails`,
+        );
+      }
       await this.releaseQuietly(authorisationId, order.orderId);
       payment.failed(FAILURE_REASONS[captured.failure.kind]);
       return;

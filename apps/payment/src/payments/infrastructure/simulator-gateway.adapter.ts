@@ -5,6 +5,7 @@ import { GatewayRefusalAudit } from '../application/gateway-refusal.audit';
 import {
   GatewayFailure,
   PaymentGateway,
+  type AuthorisationStanding,
   type AuthoriseRequest,
   type AuthoriseResult,
   type CaptureRequest,
@@ -71,6 +72,16 @@ export class SimulatorGatewayAdapter extends PaymentGateway {
       { idempotencyKey: request.idempotencyKey },
     );
     this.parse(answer, 200);
+  }
+
+  override async lookUp(authorisationId: string): Promise<AuthorisationStanding> {
+    const answer = await this.send(
+      'GET',
+      `/v1/authorisations/${encodeURIComponent(authorisationId)}`,
+      undefined,
+    );
+    const body = this.parse(answer, 200);
+    return { status: body.status, captureId: body.captureId };
   }
 
   private async send(method: string, path: string, body: unknown): Promise<GatewayAnswer> {
