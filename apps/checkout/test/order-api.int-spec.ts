@@ -727,7 +727,7 @@ describe('checkout order API (real PostgreSQL, Kafka and key service)', () => {
         call('POST', '/orders', { key: null, body, headers: { 'x-api-key': 'wrong' } }),
         call('POST', '/orders', { body, headers: { 'x-api-key': h.apiKeys.b } }),
         call('GET', `/orders/${crypto.randomUUID()}`, { key: null }),
-        call('GET', '/privacy-policy', { key: 'nope' }),
+        call('GET', `/orders/${crypto.randomUUID()}`, { key: 'nope' }),
       ];
       for (const response of await Promise.all(attempts)) {
         expect(response.status).toBe(401);
@@ -735,16 +735,16 @@ describe('checkout order API (real PostgreSQL, Kafka and key service)', () => {
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       }
       // X-Api-Key alone works as well as the bearer header.
-      const viaHeader = await call('GET', '/privacy-policy', {
+      const viaHeader = await call('GET', `/orders/${crypto.randomUUID()}`, {
         key: null,
         headers: { 'x-api-key': h.apiKeys.b },
       });
-      expect(viaHeader.status).toBe(200);
+      expect(viaHeader.status).toBe(404);
       // A revoked storefront is refused at once.
       await h.checkoutDb.query(
         `UPDATE storefronts SET revoked_at = now() WHERE storefront_id = 'shop-b'`,
       );
-      const revoked = await call('GET', '/privacy-policy', { key: h.apiKeys.b });
+      const revoked = await call('GET', `/orders/${crypto.randomUUID()}`, { key: h.apiKeys.b });
       await h.checkoutDb.query(
         `UPDATE storefronts SET revoked_at = NULL WHERE storefront_id = 'shop-b'`,
       );
@@ -907,8 +907,8 @@ describe('checkout order API (real PostgreSQL, Kafka and key service)', () => {
       'utf8',
     );
 
-    it('serves the current policy with its version, and each version by name', async () => {
-      const current = await call('GET', '/privacy-policy');
+    it('serves the current policy with its version, and each version by name, to anyone', async () => {
+      const current = await call('GET', '/privacy-policy', { key: null });
       expect(current.status).toBe(200);
       expect(current.body).toMatchObject({ version: '2026-11-25', text: seedText });
       expect(current.body['sha256']).toMatch(/^[0-9a-f]{64}$/);

@@ -114,20 +114,18 @@ export function buildOpenApiDocument(placeOrderSchema: PlaceOrderRequestSchema):
       },
       '/privacy-policy': {
         get: {
-          summary: 'The current privacy policy; orders name its version',
-          responses: {
-            '200': { description: 'The policy', content: json(privacyPolicySchema) },
-            '401': unauthorized,
-          },
+          summary: 'The current privacy policy; orders name its version (public)',
+          security: [],
+          responses: { '200': { description: 'The policy', content: json(privacyPolicySchema) } },
         },
       },
       '/privacy-policy/{version}': {
         get: {
-          summary: 'A published version of the privacy policy',
+          summary: 'A published version of the privacy policy (public)',
+          security: [],
           parameters: [{ name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': { description: 'The policy', content: json(privacyPolicySchema) },
-            '401': unauthorized,
             '404': error('No such version'),
           },
         },

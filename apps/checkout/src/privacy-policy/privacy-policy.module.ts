@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { StorefrontsModule } from '../storefronts/storefronts.module';
 import { PrivacyPolicyController } from './api/privacy-policy.controller';
 import { GetPrivacyPolicy } from './application/get-privacy-policy.use-case';
 import { PrivacyPolicyRepository } from './application/privacy-policy.repository';
@@ -7,7 +6,6 @@ import { TypeOrmPrivacyPolicyRepository } from './infrastructure/type-orm-privac
 
 /** Published privacy policy versions: served to storefronts, named by every order. */
 @Module({
-  imports: [StorefrontsModule],
   controllers: [PrivacyPolicyController],
   providers: [
     GetPrivacyPolicy,

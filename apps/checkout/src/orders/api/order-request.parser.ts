@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { containsCardNumber, holdsCardNumber } from '../domain/card-number';
+import { containsCardNumber, holdsCardNumber } from '#lumen/personal-data';
 import { CheckoutErrorCode, CheckoutException } from '../domain/checkout.exception';
 import type { PlaceOrderRequest, PlaceOrderRequestSchema } from './place-order.request';
 import { describeProblems } from './request-problems';

@@ -1,5 +1,4 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { StorefrontApiKeyGuard } from '../../storefronts/api/storefront-api-key.guard';
+import { Controller, Get, Param } from '@nestjs/common';
 import { GetPrivacyPolicy } from '../application/get-privacy-policy.use-case';
 import type { PrivacyPolicy } from '../domain/privacy-policy';
 
@@ -19,9 +18,12 @@ function toResponse(policy: PrivacyPolicy): PrivacyPolicyResponse {
   };
 }
 
-/** The policy storefronts show; an order names the `version` its customer accepted. */
+/**
+ * The policy storefronts show; an order names the `version` its customer accepted. Public, unlike
+ * the order routes: the shop must post its policy for anyone to read, and a shopper's browser
+ * fetching it must not need the storefront's secret key. It holds no personal data.
+ */
 @Controller('privacy-policy')
-@UseGuards(StorefrontApiKeyGuard)
 export class PrivacyPolicyController {
   constructor(private readonly getPolicy: GetPrivacyPolicy) {}
 
