@@ -393,6 +393,35 @@ describe('carrier simulator (over HTTP, with the CarrierClient)', () => {
       ]);
     });
 
+    it('the tracking query answers the same events, for reconciling lost callbacks', async () => {
+      sim.receiver.failNext = 1_000; // the merchant is down: every callback is lost
+      const { shipment, handover } = await track();
+      const tracking = await expectEventually(async () => {
+        const answer = await sim.client().trackShipment(handover.carrierShipmentId);
+        return answer.events.length === 2 ? answer : undefined;
+      }, 'two tracking events');
+      sim.receiver.failNext = 0;
+      expect(tracking).toMatchObject({
+        shipmentReference: shipment.shipmentReference,
+        carrierShipmentId: handover.carrierShipmentId,
+      });
+      expect(tracking.events.map((event) => event.status)).toEqual(['dispatched', 'delivered']);
+      const sent = await callbacksFor(shipment.shipmentReference);
+      expect(new Set(sent.map((delivery) => delivery.eventId))).toEqual(
+        new Set(tracking.events.map((event) => event.eventId)),
+      );
+      const unknown = await failureOf(sim.client().trackShipment('SIM-unknown'));
+      expect(unknown).toMatchObject({
+        code: 'request-rejected',
+        detail: { status: 404, carrierCode: 'unknown-shipment' },
+      });
+      const stranger = new EventSigner(generateSigningKey('merchant').signing);
+      const refused = await failureOf(
+        sim.client({ signer: stranger }).trackShipment(handover.carrierShipmentId),
+      );
+      expect(refused).toMatchObject({ code: 'request-rejected', detail: { status: 401 } });
+    });
+
     it('a callback the merchant could not take (503) is retried: same event, new message', async () => {
       sim.receiver.failNext = 1;
       const { shipment } = await track();

@@ -246,4 +246,36 @@ describe('CarrierClient', () => {
     });
     expect(seen).toHaveLength(1);
   });
+
+  it('tracks a shipment with a signed GET and trusts only the tracking of that shipment', async () => {
+    const reference = newShipmentReference();
+    const tracking =
+      (carrierShipmentId: string): Answer =>
+      ({ requestId }) =>
+        signedAnswer(
+          200,
+          {
+            status: 'tracking',
+            shipmentReference: reference,
+            carrierShipmentId,
+            events: [
+              {
+                eventId: 'evt_TpoQVNEF9_3q5eyNsTeC_w',
+                shipmentReference: reference,
+                carrierShipmentId,
+                status: 'dispatched',
+                occurredAt: '2026-11-25T09:20:32.063Z',
+              },
+            ],
+          },
+          requestId,
+        );
+    const { client, seen } = clientAnswering([tracking('SIM-1')]);
+    const answer = await client.trackShipment('SIM-1');
+    expect(answer.events.map((event) => event.status)).toEqual(['dispatched']);
+    expect(seen[0]!.body).toBeUndefined();
+    const other = clientAnswering([tracking('SIM-2')]).client;
+    expect((await failureOf(other.trackShipment('SIM-1'))).code).toBe('unexpected-answer');
+    await expect(client.trackShipment('../admin')).rejects.toThrow(/carrierShipmentId/);
+  });
 });

@@ -1,13 +1,17 @@
 import type { EventSigner } from '#lumen/crypto';
+import type { z } from 'zod';
 import {
   carrierAnswerV1Schema,
+  carrierErrorAnswerV1Schema,
   CARRIER_SHIPMENTS_PATH,
+  carrierShipmentIdSchema,
   type CarrierAnswerV1,
 } from './carrier-answer.schema';
 import { CARRIER_HEADERS, carrierRequestTarget, signCarrierMessage } from './carrier-message';
 import type { CarrierMessageVerifier, CarrierRefusalReason } from './carrier-message.verifier';
 import { validateCarrierShipment } from './build-carrier-shipment';
 import type { CarrierShipmentV1 } from './carrier-shipment.schema';
+import { shipmentTrackingV1Schema, type TrackingEventV1 } from './tracking-event.schema';
 
 export type CarrierWireErrorCode =
   /** No answer in time: the shipment may or may not have been created. */
@@ -75,6 +79,13 @@ export type ShipmentHandover =
       readonly attempts: number;
     };
 
+/** A shipment's tracking events so far, oldest first, as the carrier reports them. */
+export interface ShipmentTracking {
+  readonly shipmentReference: string;
+  readonly carrierShipmentId: string;
+  readonly events: readonly TrackingEventV1[];
+}
+
 export interface CarrierRetryPolicy {
   /** Attempts in all, the first included; 1 turns retrying off. */
   readonly attempts: number;
@@ -115,11 +126,49 @@ export class CarrierClient {
   async createShipment(shipment: CarrierShipmentV1): Promise<ShipmentHandover> {
     const payload = validateCarrierShipment(shipment);
     const body = JSON.stringify(payload);
+    return this.withRetries(async (attempt) => {
+      const { status, bytes } = await this.exchange('POST', CARRIER_SHIPMENTS_PATH, body);
+      const answer = parseWith(carrierAnswerV1Schema, bytes);
+      if (!answer) throw unknownShape('POST', CARRIER_SHIPMENTS_PATH, status);
+      return this.outcomeOf(payload, status, answer, attempt);
+    });
+  }
+
+  /**
+   * The carrier's tracking events for a shipment so far, for reconciling when callbacks were
+   * lost: the same events (same event ids) the callbacks carry, so applying them goes through
+   * the same deduplication.
+   */
+  async trackShipment(carrierShipmentId: string): Promise<ShipmentTracking> {
+    const id = carrierShipmentIdSchema.parse(carrierShipmentId);
+    const path = `${CARRIER_SHIPMENTS_PATH}/${id}`;
+    return this.withRetries(async () => {
+      const { status, bytes } = await this.exchange('GET', path, '');
+      if (status === 200) {
+        const tracking = parseWith(shipmentTrackingV1Schema, bytes);
+        if (!tracking || tracking.carrierShipmentId !== id) throw unknownShape('GET', path, status);
+        return {
+          shipmentReference: tracking.shipmentReference,
+          carrierShipmentId: tracking.carrierShipmentId,
+          events: tracking.events,
+        };
+      }
+      const error = parseWith(carrierErrorAnswerV1Schema, bytes);
+      if (!error || status < 400) throw unknownShape('GET', path, status);
+      throw new CarrierWireError(
+        'request-rejected',
+        `GET ${path}: carrier rejected the request (${status} ${error.code}: ${error.message})`,
+        { status, carrierCode: error.code },
+      );
+    });
+  }
+
+  private async withRetries<T>(operation: (attempt: number) => Promise<T>): Promise<T> {
     let lastError: CarrierWireError | undefined;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       if (attempt > 1) await this.pause(attempt);
       try {
-        return await this.sendOnce(payload, body, attempt);
+        return await operation(attempt);
       } catch (error) {
         if (!(error instanceof CarrierWireError) || !error.retryable) throw error;
         lastError = error;
@@ -128,13 +177,15 @@ export class CarrierClient {
     throw lastError ?? new CarrierWireError('unreachable', 'no attempt made');
   }
 
-  private async sendOnce(
-    payload: CarrierShipmentV1,
+  /**
+   * One signed request and its verified answer: the status and the raw answer bytes, which
+   * are the carrier's (signed by its key, bound to this request's message id) or an error.
+   */
+  private async exchange(
+    method: 'GET' | 'POST',
+    path: string,
     body: string,
-    attempt: number,
-  ): Promise<ShipmentHandover> {
-    const method = 'POST';
-    const path = CARRIER_SHIPMENTS_PATH;
+  ): Promise<{ status: number; bytes: Buffer }> {
     const headers = signCarrierMessage(this.options.signer(), {
       kind: 'request',
       target: carrierRequestTarget(method, path),
@@ -142,16 +193,16 @@ export class CarrierClient {
     });
     const requestId = headers[CARRIER_HEADERS.messageId] ?? '';
     let response: Response;
-    let answerBytes: Buffer;
+    let bytes: Buffer;
     const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     try {
       response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
         method,
-        headers: { ...headers, 'content-type': 'application/json' },
-        body,
+        headers: body === '' ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === '' ? undefined : body,
         signal: deadline,
       });
-      answerBytes = Buffer.from(await response.arrayBuffer());
+      bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       // Asked of the signal, not the error: an abort error may come from another realm.
       const timedOut = deadline.aborted;
@@ -173,7 +224,7 @@ export class CarrierClient {
     const check = this.options.verifier.verify({
       kind: 'answer',
       target: requestId,
-      body: answerBytes,
+      body: bytes,
       headers: Object.fromEntries(response.headers),
     });
     if (!check.ok) {
@@ -183,17 +234,7 @@ export class CarrierClient {
         { refusal: check.reason, status },
       );
     }
-    const answer = parseAnswer(answerBytes);
-    if (!answer) {
-      throw new CarrierWireError(
-        'unexpected-answer',
-        `${method} ${path}: answer ${status} has an unknown shape`,
-        {
-          status,
-        },
-      );
-    }
-    return this.outcomeOf(payload, status, answer, attempt);
+    return { status, bytes };
   }
 
   private outcomeOf(
@@ -255,13 +296,21 @@ export class CarrierClient {
   }
 }
 
-function parseAnswer(bytes: Buffer): CarrierAnswerV1 | undefined {
+function parseWith<T>(schema: z.ZodType<T>, bytes: Buffer): T | undefined {
   try {
-    const parsed = carrierAnswerV1Schema.safeParse(JSON.parse(bytes.toString('utf8')));
+    const parsed = schema.safeParse(JSON.parse(bytes.toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+function unknownShape(method: string, path: string, status: number): CarrierWireError {
+  return new CarrierWireError(
+    'unexpected-answer',
+    `${method} ${path}: answer ${status} has an unknown shape`,
+    { status },
+  );
 }
 
 function describe(error: unknown): string {

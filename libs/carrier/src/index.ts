@@ -38,7 +38,9 @@ export {
 export {
   CARRIER_TRACKING_CALLBACK_PATH,
   TRACKING_STATUSES,
+  shipmentTrackingV1Schema,
   trackingEventV1Schema,
+  type ShipmentTrackingV1,
   type TrackingEventV1,
   type TrackingStatus,
 } from './tracking-event.schema';
@@ -81,6 +83,7 @@ export {
   type CarrierRetryPolicy,
   type CarrierWireErrorCode,
   type ShipmentHandover,
+  type ShipmentTracking,
 } from './carrier.client';
 export {
   CARRIER_WIRE_PARTIES,

@@ -28,3 +28,13 @@ export const trackingEventV1Schema = z.strictObject({
 });
 
 export type TrackingEventV1 = z.infer<typeof trackingEventV1Schema>;
+
+/** `GET /v1/shipments/{carrierShipmentId}`: the events so far, oldest first (signed answer). */
+export const shipmentTrackingV1Schema = z.strictObject({
+  status: z.literal('tracking'),
+  shipmentReference: shipmentReferenceSchema,
+  carrierShipmentId: carrierShipmentIdSchema,
+  events: z.array(trackingEventV1Schema).max(100),
+});
+
+export type ShipmentTrackingV1 = z.infer<typeof shipmentTrackingV1Schema>;

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CARRIER_HEADERS,
@@ -9,6 +9,7 @@ import {
   signCarrierMessage,
   type CarrierAnswerV1,
   type CarrierShipmentV1,
+  type ShipmentTrackingV1,
 } from '#lumen/carrier';
 import { AcceptShipment } from '../application/accept-shipment.use-case';
 import { SimulatorState, type ReceivedOutcome } from '../application/simulator-state';
@@ -20,7 +21,7 @@ type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
 interface Answer {
   readonly status: number;
-  readonly body: CarrierAnswerV1;
+  readonly body: CarrierAnswerV1 | ShipmentTrackingV1;
 }
 
 const MESSAGE_ID = /^[A-Za-z0-9_-]{8,100}$/;
@@ -158,6 +159,55 @@ export class ShipmentsController {
     }
     journal(decision.kind, decision.kind === 'refused' ? decision.refusal.code : null, verified);
     await this.answer(reply, check.messageId, answerOf(decision));
+  }
+
+  /** A shipment's tracking events so far: what a merchant reconciles lost callbacks with. */
+  @Get('shipments/:carrierShipmentId')
+  async track(
+    @Param('carrierShipmentId') carrierShipmentId: string,
+    @Req() request: RawRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const check = this.verifier.verify({
+      kind: 'request',
+      target: carrierRequestTarget(request.method, request.url),
+      body: request.rawBody ?? Buffer.alloc(0),
+      headers: request.headers,
+    });
+    if (!check.ok) {
+      this.logger.warn(`refused a tracking request: ${check.reason}`);
+      const claimedId = request.headers[CARRIER_HEADERS.messageId];
+      await this.answer(
+        reply,
+        typeof claimedId === 'string' && MESSAGE_ID.test(claimedId) ? claimedId : '',
+        {
+          status: 401,
+          body: {
+            status: 'error',
+            code: 'unauthenticated',
+            message: `Sign requests with the merchant key the carrier trusts; refused: ${check.reason}`,
+          },
+        },
+      );
+      return;
+    }
+    const tracking = this.state.book.tracking(carrierShipmentId);
+    if (!tracking) {
+      await this.answer(reply, check.messageId, {
+        status: 404,
+        body: { status: 'error', code: 'unknown-shipment', message: 'No shipment with this id' },
+      });
+      return;
+    }
+    await this.answer(reply, check.messageId, {
+      status: 200,
+      body: {
+        status: 'tracking',
+        shipmentReference: tracking.shipment.shipmentReference,
+        carrierShipmentId: tracking.shipment.carrierShipmentId,
+        events: [...tracking.events],
+      },
+    });
   }
 
   private async holdThenCut(request: RawRequest): Promise<void> {

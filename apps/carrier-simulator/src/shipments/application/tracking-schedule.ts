@@ -54,7 +54,9 @@ export class TrackingSchedule implements BeforeApplicationShutdown {
     ];
     for (const [status, delayMs] of legs) {
       if (!(await pause(delayMs, signal))) return;
-      await this.sender.deliver(eventOf(shipment, status), signal);
+      const event = eventOf(shipment, status);
+      this.state.book.recordEvent(event);
+      await this.sender.deliver(event, signal);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CarrierShipmentV1 } from '#lumen/carrier';
+import type { CarrierShipmentV1, TrackingEventV1 } from '#lumen/carrier';
 
 export interface SimulatedShipment {
   readonly carrierShipmentId: string;
@@ -33,6 +33,11 @@ type Entry =
  */
 export class ShipmentBook {
   private readonly entries = new Map<string, Entry>();
+  /** By carrier shipment id: the shipment and its tracking events so far, oldest first. */
+  private readonly tracked = new Map<
+    string,
+    { shipment: SimulatedShipment; events: TrackingEventV1[] }
+  >();
 
   get shipments(): SimulatedShipment[] {
     return [...this.entries.values()].flatMap((entry) =>
@@ -66,11 +71,24 @@ export class ShipmentBook {
       acceptedAt: now,
     };
     this.entries.set(payload.idempotencyKey, { fingerprint, shipment });
+    this.tracked.set(shipment.carrierShipmentId, { shipment, events: [] });
     return { kind: 'created', shipment };
+  }
+
+  /** Records what happened to a parcel: the carrier's truth, whatever its callbacks achieve. */
+  recordEvent(event: TrackingEventV1): void {
+    this.tracked.get(event.carrierShipmentId)?.events.push(event);
+  }
+
+  tracking(
+    carrierShipmentId: string,
+  ): { shipment: SimulatedShipment; events: readonly TrackingEventV1[] } | undefined {
+    return this.tracked.get(carrierShipmentId);
   }
 
   clear(): void {
     this.entries.clear();
+    this.tracked.clear();
   }
 }
 
