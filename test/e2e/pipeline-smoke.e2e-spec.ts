@@ -1,4 +1,4 @@
-import { appsWithMain, startPipeline, type Pipeline } from './support/pipeline';
+import { appsWithMain, startPipeline, type Pipeline } from '../../scripts/pipeline/start-pipeline';
 
 /**
  * `npm start` brings every service up, each answers on its port, and Ctrl-C stops them all.

@@ -15,8 +15,11 @@ const paymentEnvSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('payment'),
   LUMEN_KEYS_DIR: envFields.keysDir,
   LOG_LEVEL: envFields.logLevel,
-  KEY_SERVICE_URL: z.url().default('http://127.0.0.1:3003'),
-  GATEWAY_URL: z.url().default('http://127.0.0.1:3101'),
+  /** Set explicitly in production; locally they follow the port table `npm start` passes. */
+  KEY_SERVICE_URL: z.url().optional(),
+  GATEWAY_URL: z.url().optional(),
+  LUMEN_PRIVACY_PORT: envFields.port(3003),
+  LUMEN_GATEWAY_SIMULATOR_PORT: envFields.port(3101),
   /** The gateway's root, pinned: `{ keyId, publicKey }` (the simulator writes `root.json`). */
   GATEWAY_ROOT_FILE: z.string().min(1).default('.lumen/gateway/root.json'),
   /** The merchant's certified key; replaced atomically to rotate, re-read when it changes. */
@@ -77,8 +80,8 @@ export function loadPaymentConfig(env: Environment = process.env): PaymentConfig
     consumerGroup: p.KAFKA_CONSUMER_GROUP,
     keysDir: p.LUMEN_KEYS_DIR,
     logLevel: p.LOG_LEVEL,
-    keyServiceUrl: p.KEY_SERVICE_URL,
-    gatewayUrl: p.GATEWAY_URL,
+    keyServiceUrl: p.KEY_SERVICE_URL ?? `http://127.0.0.1:${p.LUMEN_PRIVACY_PORT}`,
+    gatewayUrl: p.GATEWAY_URL ?? `http://127.0.0.1:${p.LUMEN_GATEWAY_SIMULATOR_PORT}`,
     gatewayRootFile: p.GATEWAY_ROOT_FILE,
     merchantKeyFile: p.MERCHANT_KEY_FILE,
     merchantId: p.MERCHANT_ID,

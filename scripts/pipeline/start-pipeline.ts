@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The whole pipeline, started exactly as `npm start` starts it (scripts/lumen.mjs start),
@@ -16,7 +16,13 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** The repository root, from the source (scripts/pipeline) or the build (dist/scripts/pipeline). */
+function findRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+const ROOT = findRoot();
 
 export function appsWithMain(): string[] {
   const appsDir = join(ROOT, 'apps');
@@ -56,7 +62,7 @@ function accepts(port: number): Promise<boolean> {
 
 export async function startPipeline(extraEnv: Record<string, string> = {}): Promise<Pipeline> {
   const apps = appsWithMain();
-  const ports = Object.fromEntries(
+  const ports: Record<string, number> = Object.fromEntries(
     await Promise.all(apps.map(async (app) => [app, await freePort()] as const)),
   );
   const portEnv = Object.fromEntries(
@@ -82,7 +88,7 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
 
   const deadline = Date.now() + 120_000;
   for (const app of apps) {
-    const port = ports[app]!;
+    const port = ports[app] ?? 0;
     while (!(await accepts(port))) {
       if (child.exitCode !== null)
         throw new Error(`npm start exited early:\n${output.slice(-4_000)}`);
@@ -94,7 +100,7 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
     }
   }
   return {
-    urls: Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${ports[app]!}`])),
+    urls: Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${String(ports[app])}`])),
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
