@@ -100,7 +100,9 @@ async function runMigrations(adminUrl: string): Promise<string> {
 /**
  * A storefront for trying the API on this machine: its key is written to
  * `.lumen/storefront-dev.key` (mode 0600, git-ignored) and only the key's hash goes to the
- * database. Kept across runs; delete the file to rotate. Never in production.
+ * database. Each keys folder gets its own storefront (`dev-<hash prefix>`), so several clones
+ * or worktrees sharing one database each keep a working key. Delete the file to get a new key.
+ * Never in production.
  */
 async function ensureDevStorefront(adminUrl: string): Promise<string> {
   if (config.NODE_ENV === 'production') return 'skipped (production)';
@@ -113,6 +115,8 @@ async function ensureDevStorefront(adminUrl: string): Promise<string> {
     writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
   }
   chmodSync(keyFile, 0o600);
+  const hash = hashStorefrontApiKey(apiKey);
+  const storefrontId = `dev-${hash.toString('hex').slice(0, 12)}`;
   const checkout = SERVICE_DATABASES.find((s) => s.service === 'checkout');
   if (checkout === undefined) throw new Error('checkout is not in the service registry');
   const client = new Client({ connectionString: serviceDatabaseUrl(adminUrl, checkout.role) });
@@ -121,15 +125,14 @@ async function ensureDevStorefront(adminUrl: string): Promise<string> {
     await client.query(
       `INSERT INTO ${assertIdentifier(checkout.schema)}.storefronts
          (storefront_id, display_name, api_key_hash)
-       VALUES ('dev-storefront', 'Development storefront', $1)
-       ON CONFLICT (storefront_id) DO UPDATE
-         SET api_key_hash = EXCLUDED.api_key_hash, revoked_at = NULL`,
-      [hashStorefrontApiKey(apiKey)],
+       VALUES ($1, 'Development storefront', $2)
+       ON CONFLICT DO NOTHING`,
+      [storefrontId, hash],
     );
   } finally {
     await client.end();
   }
-  return `dev-storefront, key in ${keyFile}${key === undefined ? ' (new)' : ''}`;
+  return `${storefrontId}, key in ${keyFile}${key === undefined ? ' (new)' : ''}`;
 }
 
 async function ensureTopics(): Promise<string> {
