@@ -46,7 +46,8 @@ const COMMANDS = {
   start,
   'kafka:start': kafkaStart,
   'kafka:stop': kafkaStop,
-  'bench:relay': () => bench('relay-bench.js'),
+  'bench:relay': () => runBuilt('bench/relay-bench.js'),
+  sweep: () => runBuilt('sweep/sweep.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -317,13 +318,13 @@ function printSummary(summary, started) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// bench: setup, then one benchmark script (compiled from scripts/bench/*.ts); it prints figures
+// bench, sweep: setup, then one program compiled from scripts/**/*.ts; it prints its figures
 
-async function bench(script) {
+async function runBuilt(script) {
   const env = await setup();
   const code = await runInherit(
     process.execPath,
-    [...NODE_FLAGS, path.join(ROOT, 'dist', 'scripts', 'bench', script)],
+    [...NODE_FLAGS, path.join(ROOT, 'dist', 'scripts', script)],
     env,
   );
   if (code !== 0) process.exitCode = code;

@@ -17,7 +17,7 @@ export interface Pipeline {
 }
 
 /** The repository root, from the source (scripts/pipeline) or the build (dist/scripts/pipeline). */
-function findRoot(): string {
+export function findRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;

@@ -1,0 +1,158 @@
+import { Kafka, logLevel } from 'kafkajs';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import type { SweptText } from './detect-findings';
+
+/**
+ * Everything the sweep reads, as text with its location. Bytes are decoded as UTF-8, so a
+ * plaintext value inside a bytea column or a Kafka message is seen exactly as it would leak;
+ * sealed values and wrapped keys stay unreadable noise.
+ */
+function asText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') {
+      return Buffer.from((v as { data: number[] }).data).toString('utf8');
+    }
+    return v;
+  });
+}
+
+/** Every message of every topic (dead-letter topics included), from offset 0. */
+export async function readKafka(brokers: readonly string[]): Promise<SweptText[]> {
+  const kafka = new Kafka({
+    clientId: 'leak-sweep',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+  const ends = new Map<string, number>();
+  for (const topic of topics) {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+      if (Number(high) > 0) ends.set(`${topic}/${partition}`, Number(high));
+    }
+  }
+  await admin.disconnect();
+  if (ends.size === 0) return [];
+
+  const texts: SweptText[] = [];
+  const consumer = kafka.consumer({ groupId: `leak-sweep-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [...new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))],
+    fromBeginning: true,
+  });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 60_000);
+    void consumer.run({
+      eachMessage: ({ topic, partition, message }) => {
+        const headers = Object.values(message.headers ?? {}).map((v) => String(v));
+        texts.push({
+          location: `kafka:${topic}`,
+          text: [
+            message.key?.toString('utf8') ?? '',
+            message.value?.toString('utf8') ?? '',
+            ...headers,
+          ].join('\n'),
+        });
+        const id = `${topic}/${partition}`;
+        if (Number(message.offset) + 1 >= (ends.get(id) ?? 0)) ends.delete(id);
+        if (ends.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return texts;
+}
+
+/** Every row of every table in every service schema. */
+export async function readPostgres(
+  databaseUrl: string,
+  schemas: readonly string[],
+): Promise<SweptText[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+        WHERE table_schema = ANY($1) AND table_type = 'BASE TABLE' ORDER BY 1, 2`,
+      [schemas],
+    );
+    const texts: SweptText[] = [];
+    for (const { schema, name } of tables.rows) {
+      const rows = await client.query(`SELECT * FROM "${schema}"."${name}"`);
+      texts.push(
+        ...rows.rows.map((row) => ({ location: `postgres:${schema}.${name}`, text: asText(row) })),
+      );
+    }
+    return texts;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every key and value in Redis. */
+export async function readRedis(redisUrl: string): Promise<SweptText[]> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    const texts: SweptText[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const value =
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'set'
+                  ? await redis.smembers(key)
+                  : type === 'zset'
+                    ? await redis.zrange(key, 0, -1)
+                    : type === 'stream'
+                      ? await redis.xrange(key, '-', '+')
+                      : null;
+        texts.push({ location: `redis:${key}`, text: `${key}\n${asText(value)}` });
+      }
+    } while (cursor !== '0');
+    return texts;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The output of every process of the pipeline, split by the app prefix lumen.mjs adds. */
+export function splitLogs(output: string): SweptText[] {
+  const byApp = new Map<string, string[]>();
+  for (const line of output.split('\n')) {
+    const match = /^([a-z-]+)\s*\| (.*)$/.exec(line);
+    const app = match?.[1] ?? 'lumen';
+    byApp.set(app, [...(byApp.get(app) ?? []), match?.[2] ?? line]);
+  }
+  return [...byApp].map(([app, lines]) => ({ location: `logs:${app}`, text: lines.join('\n') }));
+}
+
+/** Fetches a JSON or text document over HTTP; absent (404, refused) yields nothing. */
+export async function readHttp(
+  location: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SweptText[]> {
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return [];
+    return [{ location, text: await response.text() }];
+  } catch {
+    return [];
+  }
+}
