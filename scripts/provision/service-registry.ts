@@ -1,6 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '#lumen/contracts';
-import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
 import { CHECKOUT_MIGRATIONS } from '../../apps/checkout/src/database/checkout-migrations';
+import { FULFILMENT_MIGRATIONS } from '../../apps/fulfilment/src/database/fulfilment-migrations';
 import { PAYMENT_MIGRATIONS } from '../../apps/payment/src/database/payment-migrations';
 import { PRIVACY_MIGRATIONS } from '../../apps/privacy/src/database/privacy-migrations';
 
@@ -23,7 +23,7 @@ export interface ServiceDatabase {
 const MIGRATIONS: Record<ServiceName, readonly Function[]> = {
   checkout: CHECKOUT_MIGRATIONS,
   payment: PAYMENT_MIGRATIONS,
-  fulfilment: [CreateMessagingTables1764057600000],
+  fulfilment: FULFILMENT_MIGRATIONS,
   privacy: PRIVACY_MIGRATIONS,
 };
 

@@ -1,0 +1,8 @@
+import { CreateMessagingTables1764057600000 } from '#lumen/messaging';
+import { CreateShipmentTables1764316800000 } from './migrations/1764316800000-create-shipment-tables.migration';
+
+/** Every migration of the fulfilment schema, in order: provisioning and the tests run these. */
+export const FULFILMENT_MIGRATIONS = [
+  CreateMessagingTables1764057600000,
+  CreateShipmentTables1764316800000,
+] as const;

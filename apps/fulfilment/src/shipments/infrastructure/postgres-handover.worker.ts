@@ -1,0 +1,132 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Client } from 'pg';
+import { assertIdentifier } from '#lumen/database';
+import { FULFILMENT_CONFIG, type FulfilmentConfig } from '../../config/fulfilment.config';
+import { HandOverShipment } from '../application/hand-over-shipment.use-case';
+import { ShipmentRepository } from '../application/shipment.repository';
+import { TrackingLog } from '../application/tracking-log';
+
+/** Shipments handed over at once by one worker. */
+const BATCH = 16;
+const PRUNE_EVERY_MS = 60_000;
+/** Longer than a callback can pass the freshness check (±300 s) after it was taken. */
+const CALLBACK_MESSAGE_RETENTION_MS = 15 * 60_000;
+
+/**
+ * Runs handovers after commit, never inside an event's transaction: it wakes when a
+ * transaction that created a shipment commits (PostgreSQL NOTIFY from a trigger) and polls as
+ * a safety net, claims due shipments with a lease (replicas skip each other's rows, and a
+ * crashed worker's lease runs out), and hands each one over. A failing round is logged and
+ * tried again on the next poll; nothing is given up on silently.
+ */
+@Injectable()
+export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PostgresHandoverWorker.name);
+  private readonly channel: string;
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private notified = false;
+  private client: Client | undefined;
+  private lastPrune = 0;
+
+  constructor(
+    @Inject(FULFILMENT_CONFIG) private readonly config: FulfilmentConfig,
+    private readonly shipments: ShipmentRepository,
+    private readonly tracking: TrackingLog,
+    private readonly handOver: HandOverShipment,
+  ) {
+    this.channel = `lumen_fulfilment_handover_${assertIdentifier(config.databaseSchema)}`;
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = this.loop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let busy = false;
+      try {
+        await this.listen();
+        this.notified = false;
+        busy = await this.round();
+        await this.pruneIfDue();
+      } catch (error) {
+        this.logger.error('handover round failed; trying again', {
+          err: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+        });
+        await this.client?.end().catch(() => undefined);
+        this.client = undefined;
+      }
+      if (!busy) await this.sleep(this.config.handover.pollMs);
+    }
+  }
+
+  /** One batch of due shipments; true when the batch was full (more may be due). */
+  private async round(): Promise<boolean> {
+    const claimed = await this.shipments.claimDue(BATCH, this.config.handover.leaseMs);
+    const results = await Promise.allSettled(claimed.map((claim) => this.handOver.execute(claim)));
+    results.forEach((result, index) => {
+      if (result.status === 'rejected') {
+        // The lease runs out and the shipment is tried again.
+        const reason: unknown = result.reason;
+        this.logger.error('handover failed unexpectedly', {
+          shipmentId: claimed[index]?.shipmentId,
+          err: reason instanceof Error ? `${reason.name}: ${reason.message}` : 'non-error thrown',
+        });
+      }
+    });
+    return claimed.length === BATCH;
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.tracking.pruneMessages(new Date(Date.now() - CALLBACK_MESSAGE_RETENTION_MS));
+  }
+
+  private async listen(): Promise<void> {
+    if (this.client) return;
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      application_name: `fulfilment-handover:${this.config.databaseSchema}`,
+    });
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    // A dropped connection surfaces on the next round; this only keeps it from crashing.
+    client.on('error', () => undefined);
+    await client.connect();
+    this.client = client;
+    await client.query(`LISTEN ${this.channel}`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.notified || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
