@@ -13,6 +13,7 @@ import { createPrivacyApp } from '../../apps/privacy/src/privacy-app.factory';
 export interface PrivacyServiceHandle {
   readonly baseUrl: string;
   readonly dataSource: DataSource;
+  readonly schema: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +49,7 @@ export async function startPrivacyService(options: {
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     dataSource,
+    schema,
     async close() {
       await app.close();
       await dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -127,6 +127,46 @@ async function readKeyed(
   return records;
 }
 
+/**
+ * Reads every row of every table of a schema as text (byte columns through `encode(…,
+ * 'escape')`, so JSON inside them is readable) and fails on any card token in the clear.
+ * With `mustSee`, also proves the scan reads the rows that matter: some row contains it.
+ */
+async function scanForPlaintext(
+  db: DataSource,
+  schema: string,
+  mustSee?: string,
+): Promise<string[]> {
+  const tables: { table_name: string }[] = await db.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+    [schema],
+  );
+  let seen = mustSee === undefined;
+  for (const { table_name: table } of tables) {
+    const columns: { column_name: string; data_type: string }[] = await db.query(
+      `SELECT column_name, data_type FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = $2`,
+      [schema, table],
+    );
+    const readable = columns
+      .map((c) =>
+        c.data_type === 'bytea'
+          ? `coalesce(encode("${c.column_name}", 'escape'), '')`
+          : `coalesce("${c.column_name}"::text, '')`,
+      )
+      .join(` || '|' || `);
+    const rows: { row: string }[] = await db.query(
+      `SELECT ${readable} AS row FROM ${schema}.${table}`,
+    );
+    for (const { row } of rows) {
+      expect(row).not.toContain(CARD_TOKEN_PREFIX);
+      if (mustSee !== undefined && row.includes(mustSee)) seen = true;
+    }
+  }
+  expect(seen).toBe(true);
+  return tables.map((t) => t.table_name);
+}
+
 const payloadOf = (record: KafkaRecord) =>
   (JSON.parse(record.value.toString('utf8')) as { payload: Record<string, unknown> }).payload;
 
@@ -390,34 +430,13 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       expect(record.value.toString('utf8')).not.toContain(order.cardToken);
       expect(record.value.toString('utf8')).not.toContain(CARD_TOKEN_PREFIX);
     }
-    const tables: { table_name: string }[] = await paymentDb.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
-      [paymentSchema],
-    );
-    expect(tables.map((t) => t.table_name)).toEqual(
+    const paymentTables = await scanForPlaintext(paymentDb, paymentSchema, order.orderId);
+    expect(paymentTables).toEqual(
       expect.arrayContaining(['payments', 'card_token_keys', 'outbox', 'inbox']),
     );
-    for (const { table_name: table } of tables) {
-      const columns: { column_name: string; data_type: string }[] = await paymentDb.query(
-        `SELECT column_name, data_type FROM information_schema.columns
-         WHERE table_schema = $1 AND table_name = $2`,
-        [paymentSchema, table],
-      );
-      // Byte columns (the outbox's event bytes) are read as text too, escapes and all.
-      const readable = columns
-        .map((c) =>
-          c.data_type === 'bytea'
-            ? `coalesce(encode("${c.column_name}", 'escape'), '')`
-            : `coalesce("${c.column_name}"::text, '')`,
-        )
-        .join(` || '|' || `);
-      const rows: { row: string }[] = await paymentDb.query(
-        `SELECT ${readable} AS row FROM ${table}`,
-      );
-      for (const { row } of rows) expect(row).not.toContain(CARD_TOKEN_PREFIX);
-      if (table === 'outbox')
-        expect(rows.some(({ row }) => row.includes(order.orderId))).toBe(true);
-    }
+    // The key service's tables, and checkout's outbox (which holds the sealed token).
+    await scanForPlaintext(privacy.dataSource, privacy.schema);
+    await scanForPlaintext(checkoutDb, checkoutSchema, order.orderId);
     const paymentColumns: { column_name: string }[] = await paymentDb.query(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'payments' ORDER BY ordinal_position`,
       [paymentSchema],
