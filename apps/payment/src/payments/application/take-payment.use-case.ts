@@ -91,6 +91,9 @@ export class TakePayment {
   }
 
   private async attempt(order: OrderPlacedV1, payment: Payment): Promise<void> {
+    // One budget for every gateway call of this payment, well inside the consumer's session
+    // timeout, so a slow gateway fails the payment instead of costing the partition.
+    const deadline = Date.now() + this.config.gatewayBudgetMs;
     let cardToken: string;
     try {
       cardToken = await this.vault.open(order.payment.cardToken, order.orderId);
@@ -100,7 +103,7 @@ export class TakePayment {
       payment.failed('card-token-unreadable');
       return;
     }
-    const authorised = await this.retrying('authorise', () =>
+    const authorised = await this.retrying('authorise', deadline, () =>
       this.gateway.authorise({
         orderId: order.orderId,
         idempotencyKey: order.orderId,
@@ -119,7 +122,7 @@ export class TakePayment {
     }
     const { authorisationId } = authorised.value;
     payment.authorised(authorisationId);
-    const captured = await this.retrying('capture', () =>
+    const captured = await this.retrying('capture', deadline, () =>
       this.gateway.capture({
         authorisationId,
         idempotencyKey: order.orderId,
@@ -128,7 +131,9 @@ export class TakePayment {
     );
     if (!captured.ok) {
       // The capture may have happened with its answer lost: ask before giving up.
-      const standing = await this.retrying('look up', () => this.gateway.lookUp(authorisationId));
+      const standing = await this.retrying('look up', deadline, () =>
+        this.gateway.lookUp(authorisationId),
+      );
       if (standing.ok && standing.value.status === 'captured' && standing.value.captureId) {
         payment.confirmed(standing.value.captureId);
         return;
@@ -146,21 +151,27 @@ export class TakePayment {
   }
 
   /** Repeats a gateway call with backoff while retrying is safe and may help. */
-  private async retrying<T>(what: string, call: () => Promise<T>): Promise<Attempt<T>> {
+  private async retrying<T>(
+    what: string,
+    deadline: number,
+    call: () => Promise<T>,
+  ): Promise<Attempt<T>> {
     const policy = { initialDelayMs: this.config.gatewayRetryDelayMs, maxDelayMs: 5_000 };
     for (let attempt = 1; ; attempt += 1) {
       try {
         return { ok: true, value: await call() };
       } catch (error) {
         if (!(error instanceof GatewayFailure)) throw error;
-        if (!error.retryable || attempt >= this.config.gatewayMaxAttempts) {
+        const delay = backoffDelay(policy, attempt);
+        const outOfTime = Date.now() + delay + this.config.gatewayTimeoutMs > deadline;
+        if (!error.retryable || attempt >= this.config.gatewayMaxAttempts || outOfTime) {
           this.logger.warn(
             `gateway ${what} failed for good after ${attempt} attempts: ${error.message}`,
           );
           return { ok: false, failure: error };
         }
         this.logger.warn(`gateway ${what} failed (attempt ${attempt}): ${error.message}; retrying`);
-        await sleep(backoffDelay(policy, attempt));
+        await sleep(delay);
       }
     }
   }
