@@ -4,11 +4,32 @@ import {
   buildEnrolmentRequest,
   CertifiedKey,
   gatewayCertificateSchema,
+  type CertifiedKeyFile,
 } from '#lumen/payment-gateway';
 import type { PaymentConfig } from '../../config/payment.config';
 
 /**
- * Development only (`npm start`): when the payment service has no merchant key yet, it makes
+ * The key on file is usable: certified by the root pinned now (the simulator's folder may
+ * have been wiped, making a new root) and not about to expire.
+ */
+function stillValid(config: PaymentConfig): boolean {
+  if (!existsSync(config.merchantKeyFile) || !existsSync(config.gatewayRootFile)) return false;
+  try {
+    const key = CertifiedKey.fromFile(
+      JSON.parse(readFileSync(config.merchantKeyFile, 'utf8')) as CertifiedKeyFile,
+    );
+    const root = JSON.parse(readFileSync(config.gatewayRootFile, 'utf8')) as { keyId?: unknown };
+    return (
+      key.certificate.issuerKeyId === root.keyId &&
+      Date.parse(key.certificate.notAfter) > Date.now() + 86_400_000
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Development only (`npm start`): when the payment service has no usable merchant key, it makes
  * one and has the local simulator certify it, as a shop does once with a real gateway. The
  * private key is generated here and never leaves this machine; only the public half and a
  * proof of possession are sent. Production provisions the key file and the pinned root.
@@ -17,7 +38,7 @@ export async function ensureDevelopmentMerchantKey(
   config: PaymentConfig,
   log: (message: string) => void,
 ): Promise<void> {
-  if (existsSync(config.merchantKeyFile) || config.nodeEnv === 'production') return;
+  if (config.nodeEnv === 'production' || stillValid(config)) return;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
