@@ -467,20 +467,33 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
       expect(await snapshot(order.orderId)).toEqual(before);
     });
 
-    it('refuses the simulator callbacks signed by a forged key and its replayed copies', async () => {
-      // Forged: every callback of this parcel is refused and it stays handed over.
+    it('refuses callbacks signed by a forged key, and catches up with the carrier tracking query instead', async () => {
+      // Every callback of this parcel is forged (another key behind the carrier's key id) and
+      // refused: as far as fulfilment is concerned, they are lost.
       await h.simulator('PUT', '/switches', { callbackKey: 'forged' });
       const forgedOrder = newOrder();
       await h.placeOrder(forgedOrder);
       await h.confirmPayment(forgedOrder);
-      const forged = await settled(forgedOrder.orderId, 'handed_over');
+      const handedOver = await settled(forgedOrder.orderId, 'handed_over');
       const refused = await expectEventually(async () => {
-        const deliveries = await callbacksFor(forged.shipment_reference);
+        const deliveries = await callbacksFor(handedOver.shipment_reference);
         return deliveries.length >= 2 ? deliveries : undefined;
       }, 'both forged callbacks delivered');
       expect(refused.map((d) => d.responseStatus)).toEqual([401, 401]);
-      expect((await shipmentOf(forgedOrder.orderId))?.status).toBe('handed_over');
 
+      // Without news, fulfilment asks the carrier's signed tracking query and applies what the
+      // callbacks did not bring, under the carrier's own event ids, once.
+      await settled(forgedOrder.orderId, 'delivered');
+      const applied: { event_id: string; status: string }[] = await h.fulfilmentDb.query(
+        'SELECT event_id, status FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at',
+        [handedOver.shipment_id],
+      );
+      expect(applied).toEqual(refused.map((d) => ({ event_id: d.eventId, status: d.status })));
+      expect(await outboxCount(forgedOrder.orderId, 'fulfilment.shipment.dispatched.v1')).toBe(1);
+      expect(await outboxCount(forgedOrder.orderId, 'fulfilment.shipment.delivered.v1')).toBe(1);
+    });
+
+    it('refuses the replayed copies of the simulator callbacks', async () => {
       // Replayed: the original is applied, its exact copy refused.
       await h.simulator('PUT', '/switches', {
         callbackKey: 'carrier',

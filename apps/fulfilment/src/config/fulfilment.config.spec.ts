@@ -16,6 +16,7 @@ describe('loadFulfilmentConfig', () => {
         trustedKeyFile: '.lumen/carrier/carrier.trusted-key.json',
         createDevKeys: true,
       },
+      tracking: { checkAfterMs: 30 * 60_000 },
     });
   });
 

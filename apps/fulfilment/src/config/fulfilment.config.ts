@@ -60,6 +60,8 @@ const fulfilmentEnvSchema = z
     HANDOVER_DEADLINE_MS: milliseconds(1_000, 30 * 86_400_000, 86_400_000),
     /** Safety-net poll for due handovers (a committed shipment wakes the worker at once). */
     HANDOVER_POLL_MS: milliseconds(50, 60_000, 1_000),
+    /** A shipment on its way without news for this long is checked with the carrier's tracking query. */
+    TRACKING_CHECK_AFTER_MS: milliseconds(100, 7 * 86_400_000, 30 * 60_000),
     /** Packing estimate until a product catalogue gives weights: grams per item... */
     PARCEL_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(1).max(MAX_WEIGHT_GRAMS).default(500),
     /** ...plus the box and filling. */
@@ -111,6 +113,9 @@ export interface FulfilmentConfig {
     /** How long a worker holds a claimed shipment: longer than every quick attempt together. */
     readonly leaseMs: number;
   };
+  readonly tracking: {
+    readonly checkAfterMs: number;
+  };
   readonly parcel: {
     readonly itemWeightGrams: number;
     readonly packagingWeightGrams: number;
@@ -152,6 +157,7 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
       // Every quick attempt may take the full timeout, plus backoff between them.
       leaseMs: parsed.CARRIER_ATTEMPTS * (parsed.CARRIER_TIMEOUT_MS + 5_000) + 30_000,
     },
+    tracking: { checkAfterMs: parsed.TRACKING_CHECK_AFTER_MS },
     parcel: {
       itemWeightGrams: parsed.PARCEL_ITEM_WEIGHT_GRAMS,
       packagingWeightGrams: parsed.PARCEL_PACKAGING_WEIGHT_GRAMS,

@@ -19,10 +19,12 @@ import { OrderIntakeRepository } from './application/order-intake.repository';
 import { RecordOrderPlaced } from './application/record-order-placed.use-case';
 import { RecordPaymentConfirmed } from './application/record-payment-confirmed.use-case';
 import { RecordPaymentFailed } from './application/record-payment-failed.use-case';
+import { ReconcileTracking } from './application/reconcile-tracking.use-case';
 import { ShipmentEvents } from './application/shipment-events';
 import { ShipmentRepository } from './application/shipment.repository';
 import { StartShipment } from './application/start-shipment.use-case';
 import { TrackingLog } from './application/tracking-log';
+import { TrackingProgress } from './application/tracking-progress';
 import { CarrierWireKeys } from './infrastructure/carrier-wire.keys';
 import { KeyServiceDeliveryAddressOpener } from './infrastructure/key-service-delivery-address.opener';
 import { PostgresHandoverWorker } from './infrastructure/postgres-handover.worker';
@@ -92,7 +94,9 @@ const REPLAY_TTL_MS = 660_000;
     RecordPaymentFailed,
     ForgetDestroyedKey,
     HandOverShipment,
+    TrackingProgress,
     ApplyTrackingEvent,
+    ReconcileTracking,
     OrderPlacedConsumer,
     PaymentConfirmedConsumer,
     PaymentFailedConsumer,

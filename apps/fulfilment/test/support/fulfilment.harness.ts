@@ -338,6 +338,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       HANDOVER_RETRY_BASE_MS: '100',
       HANDOVER_RETRY_MAX_MS: '400',
       HANDOVER_POLL_MS: '100',
+      TRACKING_CHECK_AFTER_MS: '500',
       ...env,
     }),
     logger,

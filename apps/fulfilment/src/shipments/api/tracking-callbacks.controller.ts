@@ -6,10 +6,8 @@ import {
   verifyTrackingCallback,
   type CarrierRefusalReason,
 } from '#lumen/carrier';
-import {
-  ApplyTrackingEvent,
-  type TrackingResult,
-} from '../application/apply-tracking-event.use-case';
+import { ApplyTrackingEvent } from '../application/apply-tracking-event.use-case';
+import type { TrackingResult } from '../application/tracking-progress';
 import { FulfilmentErrorCode, FulfilmentException } from '../domain/fulfilment.exception';
 
 /** The verifier of carrier → merchant callbacks, with its own replay cache. */

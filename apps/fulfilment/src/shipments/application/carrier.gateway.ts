@@ -1,4 +1,4 @@
-import type { CarrierShipmentV1 } from '#lumen/carrier';
+import type { CarrierShipmentV1, TrackingEventV1 } from '#lumen/carrier';
 
 /** What came of handing a shipment to the carrier; expected outcomes are values. */
 export type HandoverOutcome =
@@ -16,10 +16,17 @@ export type HandoverOutcome =
   /** The carrier says the request itself is wrong: sending it again cannot help. */
   | { readonly kind: 'rejected'; readonly detail: string };
 
+/** What the carrier says happened to a parcel so far, oldest first. */
+export type TrackingLookup =
+  | { readonly kind: 'tracked'; readonly events: readonly TrackingEventV1[] }
+  | { readonly kind: 'unavailable'; readonly detail: string };
+
 /**
  * The carrier integration. Sending the same payload again is always safe: its idempotency key
  * derives from the shipment reference, so the carrier creates the shipment once.
  */
 export abstract class CarrierGateway {
   abstract handOver(payload: CarrierShipmentV1): Promise<HandoverOutcome>;
+  /** The carrier's own record of a parcel's journey: how lost callbacks are recovered. */
+  abstract trackingOf(carrierShipmentId: string): Promise<TrackingLookup>;
 }

@@ -95,6 +95,11 @@ export class HandOverShipment {
       if (shipment?.status !== 'pending') return 'already-settled';
       shipment.handOver(carrierShipmentId, acceptedAt);
       await this.shipments.save(tx, shipment);
+      await this.shipments.scheduleTrackingCheck(
+        tx,
+        claim.shipmentId,
+        new Date(Date.now() + this.config.tracking.checkAfterMs),
+      );
       await this.intake.forgetAddress(tx, claim.orderId);
       await this.events.created(tx, {
         shipmentId: claim.shipmentId,

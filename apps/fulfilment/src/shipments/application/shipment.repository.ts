@@ -13,6 +13,12 @@ export interface ClaimedShipment {
   readonly createdAt: Date;
 }
 
+/** A shipment on its way that a worker holds while it asks the carrier about it. */
+export interface ShipmentToTrack {
+  readonly shipmentId: string;
+  readonly carrierShipmentId: string;
+}
+
 /** Where shipments live (the fulfilment schema). Writes take the caller's transaction. */
 export abstract class ShipmentRepository {
   /** Inserts a new shipment; false when the order has one already (one shipment per order). */
@@ -30,4 +36,12 @@ export abstract class ShipmentRepository {
   abstract claimDue(limit: number, leaseMs: number): Promise<ClaimedShipment[]>;
   /** Ends the lease of a pending shipment and sets when to try again. */
   abstract reschedule(shipmentId: string, nextAttemptAt: Date): Promise<void>;
+  /** Sets when to ask the carrier about the shipment (null: never again) and ends any lease. */
+  abstract scheduleTrackingCheck(
+    tx: EntityManager,
+    shipmentId: string,
+    at: Date | null,
+  ): Promise<void>;
+  /** Leases up to `limit` shipments on their way whose tracking check is due. */
+  abstract claimTrackingDue(limit: number, leaseMs: number): Promise<ShipmentToTrack[]>;
 }

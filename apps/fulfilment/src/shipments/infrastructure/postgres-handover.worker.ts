@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { assertIdentifier } from '#lumen/database';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from '../../config/fulfilment.config';
 import { HandOverShipment } from '../application/hand-over-shipment.use-case';
+import { ReconcileTracking } from '../application/reconcile-tracking.use-case';
 import { ShipmentRepository } from '../application/shipment.repository';
 import { TrackingLog } from '../application/tracking-log';
 
@@ -19,7 +20,7 @@ const PRUNE_EVERY_MS = 60_000;
 const CALLBACK_MESSAGE_RETENTION_MS = 15 * 60_000;
 
 /**
- * Runs handovers after commit, never inside an event's transaction: it wakes when a
+ * Runs handovers (and tracking checks) after commit, never inside an event's transaction: it wakes when a
  * transaction that created a shipment commits (PostgreSQL NOTIFY from a trigger) and polls as
  * a safety net, claims due shipments with a lease (replicas skip each other's rows, and a
  * crashed worker's lease runs out), and hands each one over. A failing round is logged and
@@ -41,6 +42,7 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
     private readonly shipments: ShipmentRepository,
     private readonly tracking: TrackingLog,
     private readonly handOver: HandOverShipment,
+    private readonly reconcile: ReconcileTracking,
   ) {
     this.channel = `lumen_fulfilment_handover_${assertIdentifier(config.databaseSchema)}`;
   }
@@ -76,21 +78,46 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  /** One batch of due shipments; true when the batch was full (more may be due). */
+  /**
+   * One batch of due handovers and one of due tracking checks; true when either batch was full
+   * (more may be due).
+   */
   private async round(): Promise<boolean> {
-    const claimed = await this.shipments.claimDue(BATCH, this.config.handover.leaseMs);
-    const results = await Promise.allSettled(claimed.map((claim) => this.handOver.execute(claim)));
+    const { leaseMs } = this.config.handover;
+    const handovers = await this.shipments.claimDue(BATCH, leaseMs);
+    await this.settle(
+      'handover',
+      handovers.map((claim) => ({
+        shipmentId: claim.shipmentId,
+        work: () => this.handOver.execute(claim),
+      })),
+    );
+    const checks = await this.shipments.claimTrackingDue(BATCH, leaseMs);
+    await this.settle(
+      'tracking check',
+      checks.map((claim) => ({
+        shipmentId: claim.shipmentId,
+        work: () => this.reconcile.execute(claim),
+      })),
+    );
+    return handovers.length === BATCH || checks.length === BATCH;
+  }
+
+  private async settle(
+    what: string,
+    jobs: readonly { shipmentId: string; work: () => Promise<unknown> }[],
+  ): Promise<void> {
+    const results = await Promise.allSettled(jobs.map((job) => job.work()));
     results.forEach((result, index) => {
       if (result.status === 'rejected') {
         // The lease runs out and the shipment is tried again.
         const reason: unknown = result.reason;
-        this.logger.error('handover failed unexpectedly', {
-          shipmentId: claimed[index]?.shipmentId,
+        this.logger.error(`${what} failed unexpectedly`, {
+          shipmentId: jobs[index]?.shipmentId,
           err: reason instanceof Error ? `${reason.name}: ${reason.message}` : 'non-error thrown',
         });
       }
     });
-    return claimed.length === BATCH;
   }
 
   private async pruneIfDue(): Promise<void> {

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CarrierClient, CarrierWireError, type CarrierShipmentV1 } from '#lumen/carrier';
-import { CarrierGateway, type HandoverOutcome } from '../application/carrier.gateway';
+import {
+  CarrierGateway,
+  type HandoverOutcome,
+  type TrackingLookup,
+} from '../application/carrier.gateway';
 
 /**
  * The carrier over the signed merchant↔carrier wire (libs/carrier): the payload is validated
@@ -51,6 +55,18 @@ export class SignedHttpCarrierAdapter extends CarrierGateway {
         case 'request-rejected':
           return { kind: 'rejected', detail: error.message };
       }
+    }
+  }
+
+  override async trackingOf(carrierShipmentId: string): Promise<TrackingLookup> {
+    try {
+      const tracking = await this.client.trackShipment(carrierShipmentId);
+      return { kind: 'tracked', events: tracking.events };
+    } catch (error) {
+      if (!(error instanceof CarrierWireError)) throw error;
+      // Any failure only postpones the check: the callbacks may still come, and the next
+      // check asks again.
+      return { kind: 'unavailable', detail: `${error.code}: ${error.message}` };
     }
   }
 }

@@ -3,7 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Shipment } from '../domain/shipment';
 import type { ShipmentFailureReason } from '../domain/shipment-failure-reason';
 import type { ShipmentStatus } from '../domain/shipment-status';
-import { ShipmentRepository, type ClaimedShipment } from '../application/shipment.repository';
+import {
+  ShipmentRepository,
+  type ClaimedShipment,
+  type ShipmentToTrack,
+} from '../application/shipment.repository';
 import { updatedRows } from './updated-rows';
 
 interface ShipmentRow {
@@ -181,5 +185,37 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
        WHERE shipment_id = $1 AND status = 'pending'`,
       [shipmentId, nextAttemptAt],
     );
+  }
+
+  override async scheduleTrackingCheck(
+    tx: EntityManager,
+    shipmentId: string,
+    at: Date | null,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE shipments SET next_tracking_check_at = $2, lease_until = NULL WHERE shipment_id = $1`,
+      [shipmentId, at],
+    );
+  }
+
+  override async claimTrackingDue(limit: number, leaseMs: number): Promise<ShipmentToTrack[]> {
+    const rows = updatedRows<{ shipment_id: string; carrier_shipment_id: string }>(
+      await this.dataSource.query(
+        `UPDATE shipments SET lease_until = now() + ($2 * interval '1 millisecond')
+         WHERE shipment_id IN (
+           SELECT shipment_id FROM shipments
+           WHERE status IN ('handed_over', 'dispatched') AND next_tracking_check_at <= now()
+             AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY next_tracking_check_at
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         RETURNING shipment_id, carrier_shipment_id`,
+        [limit, leaseMs],
+      ),
+    );
+    return rows.map((row) => ({
+      shipmentId: row.shipment_id,
+      carrierShipmentId: row.carrier_shipment_id,
+    }));
   }
 }
