@@ -203,7 +203,7 @@ describe('carrier simulator (over HTTP, with the CarrierClient)', () => {
       await setSwitches({ hangNext: 1, hangAfterAccepting: true });
       const shipment = newShipment();
       const handover = await sim
-        .client({ timeoutMs: 500, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })
+        .client({ timeoutMs: 1_500, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })
         .createShipment(shipment);
       expect(handover).toMatchObject({ outcome: 'accepted', created: false, attempts: 2 });
       const shipments = await shipmentsFor(shipment.shipmentReference);
