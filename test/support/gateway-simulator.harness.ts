@@ -31,11 +31,21 @@ export interface GatewaySimulatorHandle {
   refusals(): Promise<{ reason: string; claimedKeyId: string | null; path: string }[]>;
   deliveries(): Promise<{ notificationId: string; type: string; status: number | null }[]>;
   operator(method: string, path: string, body?: unknown): Promise<Response>;
+  /** What a storefront's browser does: card to the hosted form, single-use token back. */
+  cardToken(card?: keyof typeof TEST_CARDS): Promise<string>;
   close(): Promise<void>;
 }
 
+/** The simulator's test cards (apps/gateway-simulator/README.md). */
+export const TEST_CARDS = {
+  approved: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+} as const;
+
 export interface JournalEntry {
   operation: string;
+  cardToken?: string;
   outcome: string;
   charged: boolean;
   idempotencyKey: string;
@@ -93,6 +103,14 @@ export async function startGatewaySimulator(): Promise<GatewaySimulatorHandle> {
         keyPair.privateKey,
         gatewayCertificateSchema.parse(answer.certificate),
       );
+    },
+    async cardToken(card = 'approved') {
+      const response = await fetch(new URL('/hosted-form/tokens', baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cardNumber: TEST_CARDS[card], expiry: '12/30', cvc: '123' }),
+      });
+      return (await json<{ token: string }>(response)).token;
     },
     async revoke(keyId, reason = 'compromised') {
       await json(await operator('POST', '/operator/revocations', { keyId, reason }));

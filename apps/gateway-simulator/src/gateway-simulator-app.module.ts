@@ -4,6 +4,7 @@ import { EnrolMerchantKey } from './authority/application/enrol-merchant-key.use
 import { GatewayAuthority } from './authority/application/gateway-authority';
 import { RevokeMerchantKey } from './authority/application/revoke-merchant-key.use-case';
 import { OperatorController } from './authority/api/operator.controller';
+import { HostedFormController } from './cards/api/hosted-form.controller';
 import { RevocationListController } from './authority/api/revocation-list.controller';
 import { FileAuthorityStore } from './authority/infrastructure/file-authority.store';
 import type { GatewaySimulatorConfig } from './config/gateway-simulator.config';
@@ -26,6 +27,7 @@ export class GatewaySimulatorAppModule {
       module: GatewaySimulatorAppModule,
       controllers: [
         MerchantApiController,
+        HostedFormController,
         OperatorController,
         RevocationListController,
         TestControlsController,

@@ -17,6 +17,7 @@ import {
 } from '#lumen/payment-gateway';
 import {
   startGatewaySimulator,
+  TEST_CARDS,
   type GatewaySimulatorHandle,
 } from '../../../test/support/gateway-simulator.harness';
 
@@ -44,13 +45,24 @@ describe('gateway simulator (over HTTP)', () => {
       verifier: answerVerifier(),
       timeoutMs,
     });
-  const authorise = (c: GatewayWireClient, orderId: string, cardToken = 'tok_visa_4242') =>
+  /** One single-use card token per order, from the hosted card form. */
+  const tokens = new Map<string, string>();
+  const tokenFor = async (orderId: string, card: keyof typeof TEST_CARDS = 'approved') => {
+    const token = tokens.get(orderId) ?? (await gateway.cardToken(card));
+    tokens.set(orderId, token);
+    return token;
+  };
+  const authorise = async (
+    c: GatewayWireClient,
+    orderId: string,
+    card: keyof typeof TEST_CARDS = 'approved',
+  ) =>
     c.send('POST', '/v1/authorisations', {
       merchantReference: orderId,
       idempotencyKey: orderId,
       amountMinor: 1299,
       currency: 'GBP',
-      cardToken,
+      cardToken: await tokenFor(orderId, card),
     });
   const capture = (c: GatewayWireClient, authorisationId: string, orderId: string) =>
     c.send('POST', `/v1/authorisations/${authorisationId}/capture`, {
@@ -166,17 +178,58 @@ describe('gateway simulator (over HTTP)', () => {
     expect(conflict.status).toBe(409);
   });
 
-  it('declines by switch and by token, and never captures a declined payment', async () => {
+  it('declines by switch and by test card, and never captures a declined payment', async () => {
     await gateway.setSwitches({ outcome: 'decline' });
     const declined = await authorise(client, randomUUID());
     expect(bodyOf(declined)).toMatchObject({ status: 'declined', declineCode: 'do-not-honour' });
     await gateway.resetSwitches();
     const orderId = randomUUID();
-    const poor = await authorise(client, orderId, 'tok_insufficient_funds');
+    const poor = await authorise(client, orderId, 'insufficientFunds');
     expect(bodyOf(poor)).toMatchObject({ declineCode: 'insufficient-funds' });
+    expect(bodyOf(await authorise(client, randomUUID(), 'declined'))).toMatchObject({
+      declineCode: 'do-not-honour',
+    });
     const refused = await capture(client, String(bodyOf(poor).authorisationId), orderId);
     expect(refused.status).toBe(422);
     expect((await gateway.journal(orderId)).charges).toBe(0);
+  });
+
+  it('tokenises cards in its hosted form; a token pays for one authorisation only', async () => {
+    const form = (body: unknown) =>
+      fetch(new URL('/hosted-form/tokens', gateway.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const bad of [
+      { cardNumber: '4242424242424241', expiry: '12/30', cvc: '123' },
+      { cardNumber: '4242424242424242', expiry: '01/20', cvc: '123' },
+      { cardNumber: '4242424242424242', expiry: '12/30', cvc: '12' },
+    ]) {
+      const refused = await form(bad);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).not.toContain('424242424242');
+    }
+    const issued = (await (
+      await form({ cardNumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' })
+    ).json()) as {
+      token: string;
+      last4: string;
+    };
+    expect(issued.token).toMatch(/^tok_[A-Za-z0-9_-]{24}$/);
+    expect(issued.last4).toBe('4242');
+
+    const first = randomUUID();
+    tokens.set(first, issued.token);
+    expect(bodyOf(await authorise(client, first))).toMatchObject({ status: 'authorised' });
+    const second = randomUUID();
+    tokens.set(second, issued.token);
+    expect(bodyOf(await authorise(client, second))).toMatchObject({
+      status: 'declined',
+      declineCode: 'invalid-card-token',
+    });
+    const journal = await gateway.journal(first);
+    expect(journal.entries[0]).toMatchObject({ operation: 'authorise', cardToken: issued.token });
   });
 
   describe('refuses, audits, and changes nothing for', () => {

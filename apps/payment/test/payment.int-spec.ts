@@ -26,6 +26,7 @@ import { pinnedRootToFile, signMessage, type CertifiedKey } from '#lumen/payment
 import {
   startGatewaySimulator,
   type GatewaySimulatorHandle,
+  type TEST_CARDS,
 } from '../../../test/support/gateway-simulator.harness';
 import {
   startPrivacyService,
@@ -44,7 +45,8 @@ import { CardTokenKeyRepository } from '../src/payments/application/card-token-k
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const CARD_TOKEN_PREFIX = 'tok_visa_';
+/** Every token the simulator's hosted card form issues starts so. */
+const CARD_TOKEN_PREFIX = 'tok_';
 
 function letters(): string {
   return [...randomBytes(10)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
@@ -190,7 +192,9 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     new KeyServiceClient({ baseUrl: privacy.baseUrl, signer: loadEventSigner(keysDir, service) });
 
   /** What checkout does when an order is accepted: seal, then publish through its outbox. */
-  async function placeOrder(cardToken = `${CARD_TOKEN_PREFIX}${letters()}`) {
+  async function placeOrder(card: keyof typeof TEST_CARDS = 'approved') {
+    // The storefront's browser: card number to the gateway's hosted form, a token back.
+    const cardToken = await gateway.cardToken(card);
     const orderId = randomUUID();
     const customerId = randomUUID();
     const checkout = clientAs('checkout');
@@ -483,8 +487,8 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
   });
 
   it('a declined card fails the payment with its reason; the token key is destroyed all the same', async () => {
-    const declined = await placeOrder('tok_decline_card');
-    const poor = await placeOrder('tok_insufficient_funds');
+    const declined = await placeOrder('declined');
+    const poor = await placeOrder('insufficientFunds');
     expect(await settled(declined.orderId)).toMatchObject({
       status: 'failed',
       reason_code: 'declined',
@@ -587,7 +591,7 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       purpose: 'card-token',
       allowedServices: ['payment'],
     });
-    const sealedToken = seal('tok_visa_never_used', key, {
+    const sealedToken = seal(await gateway.cardToken(), key, {
       field: 'payment.cardToken',
       subject: `order:${orderId}`,
     });

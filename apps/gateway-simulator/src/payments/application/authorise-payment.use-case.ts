@@ -39,7 +39,10 @@ export class AuthorisePayment {
           merchantReference: request.merchantReference,
           amountMinor: request.amountMinor,
           currency: request.currency,
-          declineCode: this.declineCodeFor(request.cardToken),
+          declineCode: this.declineCodeFor(
+            request.cardToken,
+            `${caller.merchantId}|${request.idempotencyKey}`,
+          ),
         });
         if (authorisation.status === 'declined') {
           this.notifications.notify(caller.merchantId, {
@@ -61,13 +64,16 @@ export class AuthorisePayment {
       idempotencyKey: request.idempotencyKey,
       outcome: replayed ? 'replayed' : 'applied',
       charged: false,
+      cardToken: request.cardToken,
     });
     return answer;
   }
 
-  private declineCodeFor(cardToken: string): DeclineCode | undefined {
-    if (cardToken.startsWith('tok_decline')) return 'do-not-honour';
-    if (cardToken.startsWith('tok_insufficient')) return 'insufficient-funds';
+  /** The card's own outcome first (an unknown, expired or spent token is declined), then the switch. */
+  private declineCodeFor(cardToken: string, scope: string): DeclineCode | undefined {
+    const use = this.state.cards.use(cardToken, scope, Date.now());
+    if (!use.ok) return 'invalid-card-token';
+    if (use.card.declineCode) return use.card.declineCode;
     switch (this.state.switches.outcome) {
       case 'approve':
         return undefined;

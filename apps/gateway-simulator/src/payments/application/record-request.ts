@@ -6,7 +6,10 @@ import type { SimulatorState } from './simulator-state';
 export function recordRequest(
   state: SimulatorState,
   caller: MerchantCaller,
-  entry: Pick<JournalEntry, 'merchantReference' | 'idempotencyKey' | 'outcome' | 'charged'> & {
+  entry: Pick<
+    JournalEntry,
+    'merchantReference' | 'idempotencyKey' | 'outcome' | 'charged' | 'cardToken'
+  > & {
     operation: Operation;
   },
 ): void {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CardVault } from '../../cards/domain/card-vault';
 import { PaymentBook } from '../domain/payment-book';
 import {
   DEFAULT_SWITCHES,
@@ -28,6 +29,7 @@ export interface DeliveryRecord {
 @Injectable()
 export class SimulatorState {
   readonly book = new PaymentBook();
+  readonly cards = new CardVault();
   readonly refusals: RefusalRecord[] = [];
   readonly deliveries: DeliveryRecord[] = [];
   private current: SimulatorSwitches = DEFAULT_SWITCHES;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SimulatorException } from './simulator.exception';
 
 export type AuthorisationStatus = 'authorised' | 'declined' | 'captured' | 'voided';
-export type DeclineCode = 'do-not-honour' | 'insufficient-funds';
+export type DeclineCode = 'do-not-honour' | 'insufficient-funds' | 'invalid-card-token';
 export type Operation = 'authorise' | 'capture' | 'void' | 'refund';
 
 export interface Authorisation {
@@ -41,6 +41,8 @@ export interface JournalEntry {
   readonly outcome: 'applied' | 'replayed' | 'refused';
   /** True only for a capture that moved money. */
   readonly charged: boolean;
+  /** Authorisations: the card token the gateway received (it is the gateway's to hold). */
+  readonly cardToken?: string;
 }
 
 /**

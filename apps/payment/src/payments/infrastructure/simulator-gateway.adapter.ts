@@ -16,7 +16,7 @@ import {
 const authorisationAnswer = z.object({
   authorisationId: z.string().min(1),
   status: z.enum(['authorised', 'declined', 'captured', 'voided']),
-  declineCode: z.enum(['do-not-honour', 'insufficient-funds']).nullable(),
+  declineCode: z.enum(['do-not-honour', 'insufficient-funds', 'invalid-card-token']).nullable(),
   captureId: z.string().min(1).nullable(),
 });
 
