@@ -7,6 +7,7 @@ import {
 import { LUMEN_TOPICS } from '#lumen/contracts';
 import { EventSigner, generateSigningKey } from '#lumen/crypto';
 import { checkMessage } from '#lumen/messaging';
+import { startTelemetry, type Telemetry } from '#lumen/observability';
 import {
   expectEventually,
   FULFILMENT_TOPICS,
@@ -117,12 +118,17 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
     return rows[0]?.count ?? 0;
   };
 
+  let telemetry: Telemetry;
+
   beforeAll(async () => {
+    // Spans in memory, through the same redacting pipeline an exporter gets.
+    telemetry = startTelemetry({ serviceName: 'fulfilment', exporter: 'memory' });
     h = await startHarness();
   });
 
   afterAll(async () => {
     await h.close();
+    await telemetry.shutdown();
   });
 
   afterEach(async () => {
@@ -539,7 +545,65 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
     expect(await outboxCount(order.orderId, 'fulfilment.shipment.failed.v1')).toBe(1);
   });
 
-  it('keeps no personal value in its tables, on its topics or in its logs', async () => {
+  it('deletes the sealed address when the payment fails, and never ships the order', async () => {
+    const order = newOrder();
+    await h.placeOrder(order);
+    await expectEventually(
+      async () => ((await sealedAddressCount(order.orderId)) === 1 ? true : undefined),
+      'the sealed address kept',
+    );
+    await h.failPayment(order);
+    await expectEventually(
+      async () => ((await sealedAddressCount(order.orderId)) === 0 ? true : undefined),
+      'the sealed address deleted',
+    );
+    // A confirmation contradicting the failure does not ship goods for an unpaid order.
+    const confirmed = await h.confirmPayment(order);
+    await expectEventually(async () => {
+      const rows: unknown[] = await h.fulfilmentDb.query(
+        'SELECT 1 FROM inbox WHERE event_id = $1',
+        [confirmed],
+      );
+      return rows.length === 1 ? true : undefined;
+    }, 'the confirmation taken');
+    expect(await shipmentOf(order.orderId)).toBeUndefined();
+  });
+
+  it("continues the order's trace through the handover and onto the topic", async () => {
+    const order = newOrder();
+    const placed = await h.placeOrder(order);
+    const confirmed = await h.confirmPayment(order);
+    const shipment = await settled(order.orderId, 'delivered');
+
+    const spans = await expectEventually(async () => {
+      const all = await telemetry.finishedSpans();
+      const handover = all.find(
+        (span) =>
+          span.name === 'fulfilment shipment handover' &&
+          span.attributes['lumen.shipment.id'] === shipment.shipment_id,
+      );
+      const processed = all.filter((span) =>
+        [placed, confirmed].includes(String(span.attributes['messaging.message.id'])),
+      );
+      return handover && processed.length === 2 ? { handover, processed } : undefined;
+    }, 'the handover span and both consumer spans');
+    const traceId = spans.handover.spanContext().traceId;
+    // The shipment started in the consumer span of whichever event came last...
+    expect(spans.processed.map((span) => span.spanContext().traceId)).toContain(traceId);
+    // ...and the event the handover published travels on in the same trace.
+    const created = await expectEventually(
+      () =>
+        Promise.resolve(
+          h.topics
+            .for(order.orderId)
+            .find((message) => message.topic === 'fulfilment.shipment.created.v1'),
+        ),
+      'the created event',
+    );
+    expect(created.headers.traceparent?.split('-')[1]).toBe(traceId);
+  });
+
+  it('keeps no personal value in its tables, on its topics, in its logs or its spans', async () => {
     expect(orders.length).toBeGreaterThan(5);
     const personal = orders.flatMap((order) => order.personalValues);
     const found = (bytes: Buffer): string[] =>
@@ -581,6 +645,13 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
 
     expect(h.logLines.length).toBeGreaterThan(0);
     expect(found(Buffer.from(h.logLines.join('\n')))).toEqual([]);
+
+    const spans = await telemetry.finishedSpans();
+    expect(spans.length).toBeGreaterThan(0);
+    const spanText = JSON.stringify(
+      spans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events })),
+    );
+    expect(found(Buffer.from(spanText))).toEqual([]);
   });
 
   it('refuses a callback body that is not JSON as unsigned, before reading it', async () => {

@@ -20,6 +20,7 @@ import {
   topicSpecsOf,
   type OrderPlacedV1,
   type PaymentConfirmedV1,
+  type PaymentFailedV1,
 } from '#lumen/contracts';
 import {
   ensureServiceKeys,
@@ -233,6 +234,8 @@ export interface Harness {
   placeOrder(order: TestOrder, eventId?: string): Promise<string>;
   /** Publishes `payment.payment.confirmed.v1` as payment does. */
   confirmPayment(order: TestOrder, eventId?: string): Promise<string>;
+  /** Publishes `payment.payment.failed.v1` as payment does. */
+  failPayment(order: TestOrder, eventId?: string): Promise<string>;
   /** Sends a published event again, byte for byte: a redelivery. */
   redeliver(eventId: string): Promise<void>;
   /** Destroys a data key as its creator (checkout) would: crypto-shredding. */
@@ -495,6 +498,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         payload,
         eventId,
       );
+    },
+    async failPayment(order, eventId = randomUUID()) {
+      const payload: PaymentFailedV1 = {
+        orderId: order.orderId,
+        reasonCode: 'declined',
+        amountMinor: 1_250 * order.itemCount,
+        currency: 'GBP',
+        failedAt: new Date().toISOString(),
+      };
+      return publish(signers.payment, 'payment.payment.failed.v1', order.orderId, payload, eventId);
     },
     async redeliver(eventId) {
       const message = sent.get(eventId);

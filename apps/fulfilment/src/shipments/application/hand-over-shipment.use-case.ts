@@ -43,7 +43,7 @@ export class HandOverShipment {
         case 'unreadable':
           return this.fail(claim, 'address-unavailable');
         case 'unavailable':
-          return this.later(claim, `key service: ${opened.detail}`);
+          return this.later(claim, `key service: ${opened.detail}`, 'address-unavailable');
       }
     }
 
@@ -81,7 +81,7 @@ export class HandOverShipment {
         });
         return this.fail(claim, 'carrier-rejected-request');
       case 'unavailable':
-        return this.later(claim, outcome.detail);
+        return this.later(claim, outcome.detail, 'carrier-unreachable');
     }
   }
 
@@ -134,7 +134,12 @@ export class HandOverShipment {
     });
   }
 
-  private async later(claim: ClaimedShipment, detail: string): Promise<HandoverResult> {
+  /** Tries again later; past the deadline, fails with `giveUp`, what kept it from shipping. */
+  private async later(
+    claim: ClaimedShipment,
+    detail: string,
+    giveUp: ShipmentFailureReason,
+  ): Promise<HandoverResult> {
     const retry = nextHandoverAttempt(
       claim.attempt,
       claim.createdAt,
@@ -143,12 +148,13 @@ export class HandOverShipment {
     );
     switch (retry.kind) {
       case 'give-up':
-        this.logger.error('carrier unreachable until the handover deadline; shipment fails', {
+        this.logger.error('handover impossible until its deadline; shipment fails', {
           shipmentId: claim.shipmentId,
           attempts: claim.attempt,
+          reason: giveUp,
           detail,
         });
-        return this.fail(claim, 'carrier-unreachable');
+        return this.fail(claim, giveUp);
       case 'retry':
         this.logger.warn('handover postponed', {
           shipmentId: claim.shipmentId,

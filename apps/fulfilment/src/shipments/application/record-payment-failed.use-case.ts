@@ -12,7 +12,7 @@ export class RecordPaymentFailed {
   constructor(private readonly intake: OrderIntakeRepository) {}
 
   async execute(tx: EntityManager, payment: PaymentFailedV1): Promise<void> {
-    await this.intake.recordPaymentFailed(tx, payment.orderId, new Date());
+    await this.intake.recordPaymentFailed(tx, payment.orderId, new Date(payment.failedAt));
     await this.intake.forgetAddress(tx, payment.orderId);
   }
 }

@@ -8,6 +8,8 @@ export interface ClaimedShipment {
   readonly orderId: string;
   readonly shipmentReference: string;
   readonly parcel: ParcelDetails;
+  /** W3C trace headers of the event that started the shipment. */
+  readonly traceContext: Readonly<Record<string, string>>;
   /** Attempts so far, this one included. */
   readonly attempt: number;
   readonly createdAt: Date;
@@ -17,12 +19,20 @@ export interface ClaimedShipment {
 export interface ShipmentToTrack {
   readonly shipmentId: string;
   readonly carrierShipmentId: string;
+  readonly traceContext: Readonly<Record<string, string>>;
 }
 
 /** Where shipments live (the fulfilment schema). Writes take the caller's transaction. */
 export abstract class ShipmentRepository {
-  /** Inserts a new shipment; false when the order has one already (one shipment per order). */
-  abstract insert(tx: EntityManager, shipment: Shipment): Promise<boolean>;
+  /**
+   * Inserts a new shipment, with the trace context it was started in; false when the order has
+   * one already (one shipment per order).
+   */
+  abstract insert(
+    tx: EntityManager,
+    shipment: Shipment,
+    traceContext: Readonly<Record<string, string>>,
+  ): Promise<boolean>;
   abstract existsForOrder(tx: EntityManager, orderId: string): Promise<boolean>;
   /** Loads and locks the shipment until the transaction ends. */
   abstract lockById(tx: EntityManager, shipmentId: string): Promise<Shipment | undefined>;

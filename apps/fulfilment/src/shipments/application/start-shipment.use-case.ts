@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newShipmentReference } from '#lumen/carrier';
+import { captureTraceContext } from '#lumen/messaging';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from '../../config/fulfilment.config';
 import { planParcel } from '../domain/parcel-plan';
 import { Shipment } from '../domain/shipment';
@@ -49,13 +50,15 @@ export class StartShipment {
       itemCount: state.itemCount,
       now,
     };
+    // The event's trace: the worker that hands the shipment over later continues it.
+    const trace = captureTraceContext();
     const plan = planParcel(state.itemCount, this.config.parcel);
     if (plan.ok) {
-      await this.shipments.insert(tx, Shipment.create({ ...identity, parcel: plan.parcel }));
+      await this.shipments.insert(tx, Shipment.create({ ...identity, parcel: plan.parcel }), trace);
       return;
     }
     const failed = Shipment.failedAtCreation({ ...identity, reason: plan.reason });
-    await this.shipments.insert(tx, failed);
+    await this.shipments.insert(tx, failed, trace);
     await this.intake.forgetAddress(tx, orderId);
     await this.events.failed(tx, {
       shipmentId: identity.shipmentId,

@@ -12,6 +12,7 @@ import { HandOverShipment } from '../application/hand-over-shipment.use-case';
 import { ReconcileTracking } from '../application/reconcile-tracking.use-case';
 import { ShipmentRepository } from '../application/shipment.repository';
 import { TrackingLog } from '../application/tracking-log';
+import { inShipmentTrace } from './shipment-trace';
 
 /** Shipments handed over at once by one worker. */
 const BATCH = 16;
@@ -89,7 +90,13 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
       'handover',
       handovers.map((claim) => ({
         shipmentId: claim.shipmentId,
-        work: () => this.handOver.execute(claim),
+        work: () =>
+          inShipmentTrace(
+            'fulfilment shipment handover',
+            claim.traceContext,
+            { 'lumen.shipment.id': claim.shipmentId, 'lumen.handover.attempt': claim.attempt },
+            () => this.handOver.execute(claim),
+          ),
       })),
     );
     const checks = await this.shipments.claimTrackingDue(BATCH, leaseMs);
@@ -97,7 +104,13 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
       'tracking check',
       checks.map((claim) => ({
         shipmentId: claim.shipmentId,
-        work: () => this.reconcile.execute(claim),
+        work: () =>
+          inShipmentTrace(
+            'fulfilment tracking check',
+            claim.traceContext,
+            { 'lumen.shipment.id': claim.shipmentId },
+            () => this.reconcile.execute(claim),
+          ),
       })),
     );
     return handovers.length === BATCH || checks.length === BATCH;

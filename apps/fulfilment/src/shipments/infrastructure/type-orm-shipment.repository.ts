@@ -74,13 +74,17 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
     super();
   }
 
-  override async insert(tx: EntityManager, shipment: Shipment): Promise<boolean> {
+  override async insert(
+    tx: EntityManager,
+    shipment: Shipment,
+    traceContext: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
     const s = shipment.state;
     const rows: unknown[] = await tx.query(
       `INSERT INTO shipments (shipment_id, order_id, shipment_reference, carrier, status,
          reason_code, weight_grams, length_mm, width_mm, height_mm, item_count, created_at,
-         failed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         failed_at, trace_context)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (order_id) DO NOTHING RETURNING shipment_id`,
       [
         s.shipmentId,
@@ -96,6 +100,7 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
         s.itemCount,
         s.createdAt,
         s.failedAt,
+        JSON.stringify(traceContext),
       ],
     );
     return rows.length === 1;
@@ -148,7 +153,7 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
   }
 
   override async claimDue(limit: number, leaseMs: number): Promise<ClaimedShipment[]> {
-    const rows = updatedRows<ShipmentRow>(
+    const rows = updatedRows<ShipmentRow & { trace_context: Record<string, string> }>(
       await this.dataSource.query(
         `UPDATE shipments SET lease_until = now() + ($2 * interval '1 millisecond'),
          handover_attempts = handover_attempts + 1
@@ -159,7 +164,7 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}`,
+       RETURNING ${COLUMNS}, trace_context`,
         [limit, leaseMs],
       ),
     );
@@ -174,6 +179,7 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
           parcel,
           attempt: row.handover_attempts,
           createdAt: row.created_at,
+          traceContext: row.trace_context,
         },
       ];
     });
@@ -199,7 +205,11 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
   }
 
   override async claimTrackingDue(limit: number, leaseMs: number): Promise<ShipmentToTrack[]> {
-    const rows = updatedRows<{ shipment_id: string; carrier_shipment_id: string }>(
+    const rows = updatedRows<{
+      shipment_id: string;
+      carrier_shipment_id: string;
+      trace_context: Record<string, string>;
+    }>(
       await this.dataSource.query(
         `UPDATE shipments SET lease_until = now() + ($2 * interval '1 millisecond')
          WHERE shipment_id IN (
@@ -209,13 +219,14 @@ export class TypeOrmShipmentRepository extends ShipmentRepository {
            ORDER BY next_tracking_check_at
            LIMIT $1
            FOR UPDATE SKIP LOCKED)
-         RETURNING shipment_id, carrier_shipment_id`,
+         RETURNING shipment_id, carrier_shipment_id, trace_context`,
         [limit, leaseMs],
       ),
     );
     return rows.map((row) => ({
       shipmentId: row.shipment_id,
       carrierShipmentId: row.carrier_shipment_id,
+      traceContext: row.trace_context,
     }));
   }
 }
