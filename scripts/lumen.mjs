@@ -351,6 +351,19 @@ async function start() {
     supervisors.push(supervise(app, env, port));
   }
 
+  // The storefront driver posts a steady stream of orders once checkout is up, so the
+  // pipeline visibly works; LUMEN_DRIVER=off runs the services alone (the e2e tier does).
+  if (
+    process.env.LUMEN_DRIVER !== 'off' &&
+    apps.includes('checkout') &&
+    apps.includes('gateway-simulator')
+  ) {
+    const driver = path.join(ROOT, 'dist', 'scripts', 'driver', 'storefront-driver.js');
+    say(
+      'storefront: posting orders to checkout (LUMEN_DRIVER=off to stop it; LUMEN_DRIVER_RATE per second)',
+    );
+    supervisors.push(supervise('storefront', env, undefined, driver));
+  }
   if (env.OTEL_TRACES_EXPORTER === 'zipkin')
     say(`traces: ${infra.ZIPKIN_UI} (one trace per order)`);
   if (apps.includes('checkout')) {
@@ -377,8 +390,7 @@ function discoverApps() {
 }
 
 /** Runs one service, prefixes its output, and restarts it with backoff when it dies. */
-function supervise(app, env, port) {
-  const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+function supervise(app, env, port, main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')) {
   const childEnv = port ? { ...env, PORT: port } : env;
   let child;
   let stopping = false;

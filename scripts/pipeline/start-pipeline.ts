@@ -74,7 +74,14 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
     [join(ROOT, 'scripts', 'lumen.mjs'), 'start'],
     {
       cwd: ROOT,
-      env: { ...process.env, ...portEnv, ...extraEnv, LUMEN_DEPS_CHECKED: '1' },
+      // No storefront driver unless asked: tests place exactly the orders they check.
+      env: {
+        ...process.env,
+        LUMEN_DRIVER: 'off',
+        ...portEnv,
+        ...extraEnv,
+        LUMEN_DEPS_CHECKED: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
