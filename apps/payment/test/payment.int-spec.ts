@@ -557,10 +557,13 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       status: 'failed',
       reason_code: 'gateway-unverified',
     });
-    const refusals: { direction: string; reason: string }[] = await paymentDb.query(
-      'SELECT direction, reason FROM gateway_refusals',
-    );
-    expect(refusals).toContainEqual({ direction: 'answer', reason: 'self-issued' });
+    const refusals: { direction: string; reason: string; claimed_key_id: string | null }[] =
+      await paymentDb.query('SELECT direction, reason, claimed_key_id FROM gateway_refusals');
+    expect(refusals).toContainEqual({
+      direction: 'answer',
+      reason: 'self-issued',
+      claimed_key_id: expect.stringMatching(/^gateway:[0-9a-f]{16}$/) as unknown,
+    });
     expect((await gateway.journal(order.orderId)).charges).toBe(0);
   });
 

@@ -17,6 +17,8 @@ export class GatewayWireError extends Error {
     readonly code: GatewayWireErrorCode,
     message: string,
     readonly refusal?: RefusalReason,
+    /** The key id an unverified answer claimed; unverified, for the audit trail only. */
+    readonly claimedKeyId?: string,
   ) {
     super(message);
     this.name = 'GatewayWireError';
@@ -95,6 +97,7 @@ export class GatewayWireClient {
         'unverified-answer',
         `${method} ${path}: answer refused (${check.reason})`,
         check.reason,
+        check.claimedKeyId,
       );
     }
     let parsed: unknown = undefined;

@@ -93,7 +93,7 @@ export class SimulatorGatewayAdapter extends PaymentGateway {
         await this.audit.record({
           direction: 'answer',
           reason: error.refusal ?? 'malformed',
-          claimedKeyId: undefined,
+          claimedKeyId: error.claimedKeyId,
         });
         throw new GatewayFailure('unverified', error.message);
       }
