@@ -569,6 +569,25 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
     expect(await shipmentOf(order.orderId)).toBeUndefined();
   });
 
+  it('deletes the sealed address of an order left unpaid, and a late payment cannot ship it', async () => {
+    const order = newOrder();
+    await h.placeOrder(order);
+    await expectEventually(
+      async () => ((await sealedAddressCount(order.orderId)) === 1 ? true : undefined),
+      'the sealed address kept',
+    );
+    // The harness keeps an unpaid order's address for 4 s.
+    await expectEventually(
+      async () => ((await sealedAddressCount(order.orderId)) === 0 ? true : undefined),
+      'the sealed address expired',
+      15_000,
+    );
+    await h.confirmPayment(order);
+    const failed = await settled(order.orderId, 'failed');
+    expect(failed.reason_code).toBe('address-unavailable');
+    expect(await receivedFor(failed.shipment_reference)).toEqual([]);
+  });
+
   it("continues the order's trace through the handover and onto the topic", async () => {
     const order = newOrder();
     const placed = await h.placeOrder(order);

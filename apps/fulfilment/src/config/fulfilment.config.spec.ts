@@ -17,6 +17,7 @@ describe('loadFulfilmentConfig', () => {
         createDevKeys: true,
       },
       tracking: { checkAfterMs: 30 * 60_000 },
+      sealedAddressRetentionMs: 7 * 86_400_000,
     });
   });
 

@@ -62,6 +62,11 @@ const fulfilmentEnvSchema = z
     HANDOVER_POLL_MS: milliseconds(50, 60_000, 1_000),
     /** A shipment on its way without news for this long is checked with the carrier's tracking query. */
     TRACKING_CHECK_AFTER_MS: milliseconds(100, 7 * 86_400_000, 30 * 60_000),
+    /**
+     * A sealed address whose order was never paid is deleted after this long (default 7 days,
+     * the order topic's retention): an order that is not paid by then is not shipped.
+     */
+    SEALED_ADDRESS_RETENTION_MS: milliseconds(1_000, 90 * 86_400_000, 7 * 86_400_000),
     /** Packing estimate until a product catalogue gives weights: grams per item... */
     PARCEL_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(1).max(MAX_WEIGHT_GRAMS).default(500),
     /** ...plus the box and filling. */
@@ -116,6 +121,7 @@ export interface FulfilmentConfig {
   readonly tracking: {
     readonly checkAfterMs: number;
   };
+  readonly sealedAddressRetentionMs: number;
   readonly parcel: {
     readonly itemWeightGrams: number;
     readonly packagingWeightGrams: number;
@@ -158,6 +164,7 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
       leaseMs: parsed.CARRIER_ATTEMPTS * (parsed.CARRIER_TIMEOUT_MS + 5_000) + 30_000,
     },
     tracking: { checkAfterMs: parsed.TRACKING_CHECK_AFTER_MS },
+    sealedAddressRetentionMs: parsed.SEALED_ADDRESS_RETENTION_MS,
     parcel: {
       itemWeightGrams: parsed.PARCEL_ITEM_WEIGHT_GRAMS,
       packagingWeightGrams: parsed.PARCEL_PACKAGING_WEIGHT_GRAMS,

@@ -13,6 +13,7 @@ import {
 import { ApplyTrackingEvent } from './application/apply-tracking-event.use-case';
 import { CarrierGateway } from './application/carrier.gateway';
 import { DeliveryAddressOpener } from './application/delivery-address.opener';
+import { ExpireUnpaidAddresses } from './application/expire-unpaid-addresses.use-case';
 import { ForgetDestroyedKey } from './application/forget-destroyed-key.use-case';
 import { HandOverShipment } from './application/hand-over-shipment.use-case';
 import { OrderIntakeRepository } from './application/order-intake.repository';
@@ -93,6 +94,7 @@ const REPLAY_TTL_MS = 660_000;
     RecordPaymentConfirmed,
     RecordPaymentFailed,
     ForgetDestroyedKey,
+    ExpireUnpaidAddresses,
     HandOverShipment,
     TrackingProgress,
     ApplyTrackingEvent,

@@ -342,6 +342,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       HANDOVER_RETRY_MAX_MS: '400',
       HANDOVER_POLL_MS: '100',
       TRACKING_CHECK_AFTER_MS: '500',
+      SEALED_ADDRESS_RETENTION_MS: '4000',
       ...env,
     }),
     logger,

@@ -35,6 +35,8 @@ export abstract class OrderIntakeRepository {
   abstract sealedAddressOf(orderId: string): Promise<SealedAddress | undefined>;
   /** Deletes the sealed address: it is not needed once the shipment left `pending`. */
   abstract forgetAddress(tx: EntityManager, orderId: string): Promise<void>;
+  /** Deletes the sealed addresses of orders still unpaid that arrived before `before`. */
+  abstract forgetUnpaidAddresses(before: Date): Promise<number>;
   /** Deletes every sealed address under a destroyed key; returns how many. */
   abstract forgetAddressesUnderKey(tx: EntityManager, keyId: string): Promise<number>;
 }

@@ -8,6 +8,7 @@ import {
 import { Client } from 'pg';
 import { assertIdentifier } from '#lumen/database';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from '../../config/fulfilment.config';
+import { ExpireUnpaidAddresses } from '../application/expire-unpaid-addresses.use-case';
 import { HandOverShipment } from '../application/hand-over-shipment.use-case';
 import { ReconcileTracking } from '../application/reconcile-tracking.use-case';
 import { ShipmentRepository } from '../application/shipment.repository';
@@ -44,6 +45,7 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
     private readonly tracking: TrackingLog,
     private readonly handOver: HandOverShipment,
     private readonly reconcile: ReconcileTracking,
+    private readonly expireUnpaidAddresses: ExpireUnpaidAddresses,
   ) {
     this.channel = `lumen_fulfilment_handover_${assertIdentifier(config.databaseSchema)}`;
   }
@@ -134,9 +136,12 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
   }
 
   private async pruneIfDue(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    // Often enough that nothing outlives its retention by more than half of it.
+    const every = Math.min(PRUNE_EVERY_MS, this.config.sealedAddressRetentionMs / 2);
+    if (Date.now() - this.lastPrune < every) return;
     this.lastPrune = Date.now();
     await this.tracking.pruneMessages(new Date(Date.now() - CALLBACK_MESSAGE_RETENTION_MS));
+    await this.expireUnpaidAddresses.execute();
   }
 
   private async listen(): Promise<void> {

@@ -90,6 +90,18 @@ export class TypeOrmOrderIntakeRepository extends OrderIntakeRepository {
     await tx.query('DELETE FROM sealed_addresses WHERE order_id = $1', [orderId]);
   }
 
+  override async forgetUnpaidAddresses(before: Date): Promise<number> {
+    const rows = updatedRows(
+      await this.dataSource.query(
+        `DELETE FROM sealed_addresses AS a USING order_intake AS i
+         WHERE a.order_id = i.order_id AND i.payment_confirmed_at IS NULL AND a.received_at < $1
+         RETURNING a.order_id`,
+        [before],
+      ),
+    );
+    return rows.length;
+  }
+
   override async forgetAddressesUnderKey(tx: EntityManager, keyId: string): Promise<number> {
     const rows = updatedRows(
       await tx.query('DELETE FROM sealed_addresses WHERE key_id = $1 RETURNING order_id', [keyId]),
