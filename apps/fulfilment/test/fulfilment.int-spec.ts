@@ -155,6 +155,7 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
       address: {
         lines: [...order.address.lines],
         city: order.address.city,
+        region: order.address.region,
         postcode: order.address.postcode,
         country: 'GB',
       },
@@ -543,6 +544,21 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
     expect(failed.reason_code).toBe('address-unavailable');
     expect(await receivedFor(failed.shipment_reference)).toEqual([]);
     expect(await outboxCount(order.orderId, 'fulfilment.shipment.failed.v1')).toBe(1);
+  });
+
+  it('fails goods that do not fit one courier parcel with parcel-over-limit, without a carrier call', async () => {
+    const order = newOrder(200);
+    await h.placeOrder(order);
+    await h.confirmPayment(order);
+    const failed = await settled(order.orderId, 'failed');
+    expect(failed.reason_code).toBe('parcel-over-limit');
+    expect(await receivedFor(failed.shipment_reference)).toEqual([]);
+    expect(await sealedAddressCount(order.orderId)).toBe(0);
+    const [event] = await expectEventually(() => {
+      const found = publishedFor(order.orderId);
+      return Promise.resolve(found.length > 0 ? found : undefined);
+    }, 'the failed event on Kafka');
+    expect(event!.payload).toMatchObject({ reasonCode: 'parcel-over-limit' });
   });
 
   it('deletes the sealed address when the payment fails, and never ships the order', async () => {

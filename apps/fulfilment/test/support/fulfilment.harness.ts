@@ -160,6 +160,7 @@ export interface TestOrder {
     readonly recipientName: string;
     readonly lines: readonly string[];
     readonly city: string;
+    readonly region: string;
     readonly postcode: string;
     readonly country: string;
   };
@@ -409,6 +410,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         recipientName: `Ada ${tag.charAt(0).toUpperCase()}${tag.slice(1)}`,
         lines: [`${1 + (randomBytes(1)[0] ?? 0)} ${street}`, `Flat ${randomLetters(4)}`],
         city: `Kings ${randomLetters(7)}`,
+        region: `${randomLetters(6)}shire`,
         postcode: `PC${randomLetters(4).toUpperCase()}`,
         country: 'GB',
       };
@@ -426,6 +428,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
           street,
           ...address.lines,
           address.city,
+          address.region,
           address.postcode,
           email,
           phone,

@@ -11,8 +11,15 @@ const deliveryAddressSchema = z.object({
   recipientName: z.string(),
   lines: z.array(z.string()),
   city: z.string(),
-  region: z.string().optional(),
-  postcode: z.string().optional(),
+  // Checkout omits an absent one; a null is read the same way.
+  region: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined),
+  postcode: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined),
   country: z.string(),
 });
 
