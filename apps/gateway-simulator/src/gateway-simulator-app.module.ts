@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthorityStore } from './authority/application/authority-store';
 import { EnrolMerchantKey } from './authority/application/enrol-merchant-key.use-case';
 import { GatewayAuthority } from './authority/application/gateway-authority';
-import { RevokeMerchantKey } from './authority/application/revoke-merchant-key.use-case';
+import { RevokeKey } from './authority/application/revoke-key.use-case';
 import { OperatorController } from './authority/api/operator.controller';
 import { HostedFormController } from './cards/api/hosted-form.controller';
 import { RevocationListController } from './authority/api/revocation-list.controller';
@@ -47,7 +47,7 @@ export class GatewaySimulatorAppModule {
         { provide: NotificationSender, useClass: HttpNotificationSender },
         SignedExchange,
         EnrolMerchantKey,
-        RevokeMerchantKey,
+        RevokeKey,
         AuthorisePayment,
         CapturePayment,
         VoidAuthorisation,

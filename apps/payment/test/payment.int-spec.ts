@@ -22,7 +22,15 @@ import {
   OutboxRelay,
   silentLogger,
 } from '#lumen/messaging';
-import { pinnedRootToFile, signMessage, type CertifiedKey } from '#lumen/payment-gateway';
+import {
+  GATEWAY_HEADERS,
+  GatewayWireClient,
+  InMemoryReplayCache,
+  MessageVerifier,
+  pinnedRootToFile,
+  signMessage,
+  type CertifiedKey,
+} from '#lumen/payment-gateway';
 import {
   startGatewaySimulator,
   type GatewaySimulatorHandle,
@@ -36,6 +44,7 @@ import { loadPaymentConfig } from '../src/config/payment.config';
 import { PAYMENT_MIGRATIONS } from '../src/database/payment-migrations';
 import { createPaymentApp } from '../src/payment-app.factory';
 import { CardTokenKeyRepository } from '../src/payments/application/card-token-key.repository';
+import { GatewayTrust } from '../src/payments/infrastructure/gateway-trust';
 
 /**
  * The payment service against the real key service, the real gateway simulator (both on
@@ -649,6 +658,66 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       [orderId],
     );
     expect(recorded).toHaveLength(0);
+  });
+
+  it('the gateway rotates a revoked answer key at once; the payment service refuses the old key within a poll', async () => {
+    // An answer signed with the current answer key, captured on the wire.
+    let captured: { headers: Record<string, string>; body: Buffer; requestId: string } | undefined;
+    const recorder: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const body = Buffer.from(await response.arrayBuffer());
+      const requestId = new Headers(init?.headers).get(GATEWAY_HEADERS.messageId) ?? '';
+      captured = { headers: Object.fromEntries(response.headers), body, requestId };
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const tap = new GatewayWireClient({
+      baseUrl: gateway.baseUrl,
+      key: () => merchant,
+      verifier: new MessageVerifier({
+        root: gateway.root,
+        acceptRole: 'gateway',
+        revocations: app!.get(GatewayTrust).poller.holder,
+        replayCache: new InMemoryReplayCache({ ttlMs: 660_000 }),
+      }),
+      fetch: recorder,
+    });
+    await tap.send('GET', '/v1/authorisations/auth_none');
+    const old = captured!;
+    const oldKeyId = old.headers[GATEWAY_HEADERS.keyId]!;
+    const answers = app!.get(GatewayTrust).answers;
+    const replay = () =>
+      answers.verify({
+        kind: 'answer',
+        target: old.requestId,
+        body: old.body,
+        headers: old.headers,
+      });
+    expect(replay()).toMatchObject({ ok: true });
+
+    const revokedAt = performance.now();
+    await gateway.revoke(oldKeyId, 'answer key compromised');
+    const current = (await (await fetch(`${gateway.baseUrl}/answer-certificate`)).json()) as {
+      keyId: string;
+    };
+    expect(current.keyId).not.toBe(oldKeyId);
+    const refusal = await eventually(
+      () => {
+        const check = replay();
+        return Promise.resolve(!check.ok && check.reason === 'revoked' ? check : undefined);
+      },
+      'the payment service refusing the revoked answer key',
+      60_000,
+    );
+    const timeToRevokeMs = Math.round(performance.now() - revokedAt);
+    console.log(
+      `time-to-revoke at the payment service: ${timeToRevokeMs} ms (revocation list polled every 1000 ms)`,
+    );
+    expect(refusal).toMatchObject({ reason: 'revoked' });
+    expect(timeToRevokeMs).toBeLessThan(60_000);
+
+    // No downtime: the next payment is answered with the new key and confirmed.
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed' });
   });
 
   it('rotates the merchant key with overlap without downtime; a revoked key is refused at once', async () => {

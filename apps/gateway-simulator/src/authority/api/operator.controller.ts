@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { GatewayCertificate, RevokedEntry } from '#lumen/payment-gateway';
 import { EnrolMerchantKey } from '../application/enrol-merchant-key.use-case';
-import { RevokeMerchantKey } from '../application/revoke-merchant-key.use-case';
+import { RevokeKey } from '../application/revoke-key.use-case';
 import { OperatorTokenGuard } from './operator-token.guard';
 import { SimulatorExceptionFilter } from './simulator-exception.filter';
 
@@ -12,7 +12,7 @@ import { SimulatorExceptionFilter } from './simulator-exception.filter';
 export class OperatorController {
   constructor(
     private readonly enrol: EnrolMerchantKey,
-    private readonly revoke: RevokeMerchantKey,
+    private readonly revoke: RevokeKey,
   ) {}
 
   @Post('enrolments')

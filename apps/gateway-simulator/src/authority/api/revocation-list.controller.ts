@@ -1,5 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { pinnedRootToFile, type PinnedRootFile, type RevocationList } from '#lumen/payment-gateway';
+import {
+  pinnedRootToFile,
+  type GatewayCertificate,
+  type PinnedRootFile,
+  type RevocationList,
+} from '#lumen/payment-gateway';
 import { GatewayAuthority } from '../application/gateway-authority';
 
 /** Public: the signed revocation list (issued fresh on every call) and the root to pin. */
@@ -17,6 +22,12 @@ export class RevocationListController {
   @Get('root')
   root(): PinnedRootFile {
     return pinnedRootToFile(this.authority.root.pinned);
+  }
+
+  /** The certificate answers are signed with now (it also travels with every answer). */
+  @Get('answer-certificate')
+  answerCertificate(): GatewayCertificate {
+    return this.authority.answerKey.certificate;
   }
 
   @Get('health')

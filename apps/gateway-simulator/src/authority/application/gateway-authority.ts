@@ -20,9 +20,10 @@ const DAY_MS = 86_400_000;
  */
 export class GatewayAuthority extends RevocationSource {
   readonly root: GatewayRootKey;
-  readonly answerKey: CertifiedKey;
   readonly rogueKey: CertifiedKey;
   readonly registry: MerchantRegistry;
+  private currentAnswerKey: CertifiedKey;
+  private readonly answerKeyDays: number;
   private readonly operatorTokenHash: Buffer;
 
   constructor(
@@ -33,16 +34,23 @@ export class GatewayAuthority extends RevocationSource {
     const now = options.now ?? new Date();
     const stored = store.load();
     this.root = stored.root ? GatewayRootKey.fromFile(stored.root) : GatewayRootKey.generate();
+    this.registry = new MerchantRegistry(stored.registry);
+    this.answerKeyDays = options.answerKeyDays;
     const storedAnswerKey = stored.answerKey ? CertifiedKey.fromFile(stored.answerKey) : undefined;
-    // The answer key is renewed well before it expires: merchants pin the root, not this key.
+    // The answer key is renewed well before it expires (merchants pin the root, not this
+    // key), and at once when it was revoked.
     const renewBy = now.getTime() + 7 * DAY_MS;
-    this.answerKey =
+    if (
       storedAnswerKey &&
       storedAnswerKey.certificate.issuerKeyId === this.root.keyId &&
-      Date.parse(storedAnswerKey.certificate.notAfter) > renewBy
-        ? storedAnswerKey
-        : this.issueAnswerKey(now, options.answerKeyDays);
-    store.saveKeys(this.root.toFile(), this.answerKey.toFile());
+      Date.parse(storedAnswerKey.certificate.notAfter) > renewBy &&
+      !this.registry.isKeyRevoked(storedAnswerKey.keyId)
+    ) {
+      this.currentAnswerKey = storedAnswerKey;
+      store.saveKeys(this.root.toFile(), storedAnswerKey.toFile());
+    } else {
+      this.currentAnswerKey = this.rotateAnswerKey(now);
+    }
 
     const token =
       options.operatorToken ?? stored.operatorToken ?? randomBytes(32).toString('base64url');
@@ -50,8 +58,25 @@ export class GatewayAuthority extends RevocationSource {
       store.saveOperatorToken(token);
     }
     this.operatorTokenHash = createHash('sha256').update(token).digest();
-    this.registry = new MerchantRegistry(stored.registry);
     this.rogueKey = selfIssuedKey(now);
+  }
+
+  /** The key answers and notifications are signed with now. */
+  get answerKey(): CertifiedKey {
+    return this.currentAnswerKey;
+  }
+
+  /**
+   * Certifies a fresh answer key and signs with it from now on. Merchants trust it at once
+   * (it chains to the root they pin); the old one stays valid until it expires or is revoked.
+   */
+  rotateAnswerKey(now: Date = new Date()): CertifiedKey {
+    const key = this.issueAnswerKey(now, this.answerKeyDays);
+    this.registry.recordCertificate(key.certificate, undefined);
+    this.currentAnswerKey = key;
+    this.store.saveKeys(this.root.toFile(), key.toFile());
+    this.persist();
+    return key;
   }
 
   isOperator(token: string): boolean {

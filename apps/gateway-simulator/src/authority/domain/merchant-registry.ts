@@ -42,6 +42,7 @@ export class MerchantRegistry {
       );
     }
     this.certificates.set(certificate.serial, certificate);
+    if (certificate.role !== 'merchant') return; // the gateway's own answer keys
     const merchant = this.merchants.get(certificate.subject) ?? {
       merchantId: certificate.subject,
       notificationUrl: undefined,

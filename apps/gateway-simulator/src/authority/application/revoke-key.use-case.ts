@@ -11,11 +11,12 @@ const revokeSchema = z.strictObject({
 });
 
 /**
- * Revokes a merchant key at once: the gateway's own verifier refuses it from the next
- * message, and every merchant-side verifier on its next revocation-list poll.
+ * Revokes a key at once. A merchant key: the gateway refuses it from the next message. The
+ * gateway's own answer key: the gateway rotates to a fresh one at once, and every merchant
+ * refuses the old one on its next revocation-list poll.
  */
 @Injectable()
-export class RevokeMerchantKey {
+export class RevokeKey {
   constructor(private readonly authority: GatewayAuthority) {}
 
   execute(input: unknown, now: Date = new Date()): { revoked: RevokedEntry[] } {
@@ -26,6 +27,7 @@ export class RevokeMerchantKey {
     try {
       const revoked = this.authority.registry.revokeKey(parsed.data.keyId, parsed.data.reason, now);
       this.authority.persist();
+      if (parsed.data.keyId === this.authority.answerKey.keyId) this.authority.rotateAnswerKey(now);
       return { revoked };
     } catch (error) {
       if (error instanceof RegistryError) throw new SimulatorException('not-found', error.message);
