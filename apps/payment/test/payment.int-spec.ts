@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf, type OrderPlacedV1 } from '#lumen/contracts';
+import {
+  LUMEN_TOPICS,
+  SERVICE_NAMES,
+  topicSpecsOf,
+  type OrderPlacedV1,
+  type ShipmentFailedV1,
+} from '#lumen/contracts';
 import {
   ensureServiceKeys,
   KeyServiceClient,
@@ -192,6 +198,7 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
   let checkoutDb: DataSource;
   let relay: OutboxRelay;
   let outbox: Outbox<typeof LUMEN_TOPICS>;
+  let fulfilmentOutbox: Outbox<typeof LUMEN_TOPICS>;
   let app: NestFastifyApplication | undefined;
   let paymentPort: number;
   const paymentSchema = `paytest_${letters()}`;
@@ -258,6 +265,44 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     checkoutDb.transaction((tx) =>
       outbox.add(tx, 'checkout.order.placed.v1', payload.orderId, payload),
     );
+
+  /** What fulfilment does when the carrier refuses a shipment for good. */
+  const failShipment = (orderId: string, reasonCode = 'carrier-refused') => {
+    const payload: ShipmentFailedV1 = {
+      shipmentId: randomUUID(),
+      orderId,
+      carrier: 'carrier-simulator',
+      occurredAt: new Date().toISOString(),
+      reasonCode,
+    };
+    return checkoutDb.transaction((tx) =>
+      fulfilmentOutbox.add(tx, 'fulfilment.shipment.failed.v1', orderId, payload),
+    );
+  };
+
+  const handled = (eventId: string) =>
+    eventually(async () => {
+      const rows: unknown[] = await paymentDb.query('SELECT 1 FROM inbox WHERE event_id = $1', [
+        eventId,
+      ]);
+      return rows.length === 1 ? true : undefined;
+    }, `event ${eventId} handled`);
+
+  const refundOf = async (orderId: string) => {
+    const rows: {
+      status: string;
+      gateway_reference: string | null;
+      reason_code: string | null;
+      refund_kind: string | null;
+      refund_reason_code: string | null;
+      refunded_at: Date | null;
+    }[] = await paymentDb.query(
+      `SELECT status, gateway_reference, reason_code, refund_kind, refund_reason_code, refunded_at
+       FROM payments WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows[0];
+  };
 
   const paymentOf = async (orderId: string) => {
     const rows: { status: string; reason_code: string | null; gateway_reference: string | null }[] =
@@ -357,6 +402,8 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     await checkoutDb.initialize();
     await migrate(checkoutDb);
     outbox = new Outbox(LUMEN_TOPICS, loadEventSigner(keysDir, 'checkout'));
+    // Fulfilment is played through the same test outbox, signing with the fulfilment key.
+    fulfilmentOutbox = new Outbox(LUMEN_TOPICS, loadEventSigner(keysDir, 'fulfilment'));
     relay = new OutboxRelay({
       databaseUrl: DATABASE_URL,
       schema: checkoutSchema,
@@ -463,6 +510,9 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       'reason_code',
       'created_at',
       'updated_at',
+      'refund_kind',
+      'refund_reason_code',
+      'refunded_at',
     ]);
   });
 
@@ -658,6 +708,166 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       [orderId],
     );
     expect(recorded).toHaveLength(0);
+  });
+
+  it('refunds a captured payment once when its shipment fails, however often the event comes', async () => {
+    const order = await placeOrder();
+    expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed' });
+    const captureId = (await paymentOf(order.orderId))!.gateway_reference!;
+    // The gateway's first answer to the refund is a 503: retried with the same key.
+    await gateway.setSwitches({ serverErrors: 1 });
+    const failed = await failShipment(order.orderId, 'carrier-refused');
+    const refunded = await eventually(async () => {
+      const row = await refundOf(order.orderId);
+      return row?.status === 'refunded' ? row : undefined;
+    }, 'payment refunded');
+    expect(refunded).toMatchObject({
+      gateway_reference: captureId,
+      reason_code: null,
+      refund_kind: 'refund',
+      refund_reason_code: 'carrier-refused',
+    });
+    expect(refunded.refunded_at).toBeInstanceOf(Date);
+
+    // The same message again (same event id), and the shipment failure reported again by
+    // fulfilment (a new event id): neither refunds again.
+    const [shipmentFailed] = await readKeyed(
+      ['fulfilment.shipment.failed.v1'],
+      order.orderId,
+      (f) => f.length >= 1,
+    );
+    await broker.send([
+      {
+        topic: shipmentFailed!.topic,
+        key: shipmentFailed!.key,
+        value: shipmentFailed!.value,
+        headers: shipmentFailed!.headers,
+      },
+    ]);
+    const again = await failShipment(order.orderId, 'carrier-refused');
+    await handled(failed.eventId);
+    await handled(again.eventId);
+
+    const journal = await gateway.journal(order.orderId);
+    const refunds = journal.entries.filter((e) => e.operation === 'refund');
+    expect(refunds.map((e) => `${e.outcome}:${e.idempotencyKey}`)).toEqual([
+      `applied:refund:${order.orderId}`,
+    ]);
+    expect(journal.charges).toBe(1);
+    const published: { n: string }[] = await paymentDb.query(
+      `SELECT count(*) AS n FROM outbox WHERE topic = 'payment.payment.refunded.v1' AND message_key = $1`,
+      [order.orderId],
+    );
+    expect(published).toEqual([{ n: '1' }]);
+
+    const [event] = await readKeyed(
+      ['payment.payment.refunded.v1'],
+      order.orderId,
+      (f) => f.length >= 1,
+    );
+    const payload = payloadOf(event!);
+    expect(Object.keys(payload).sort()).toEqual([
+      'amountMinor',
+      'currency',
+      'gatewayReference',
+      'kind',
+      'occurredAt',
+      'orderId',
+      'reasonCode',
+    ]);
+    expect(payload).toEqual({
+      orderId: order.orderId,
+      amountMinor: 4599,
+      currency: 'GBP',
+      gatewayReference: captureId,
+      kind: 'refund',
+      reasonCode: 'carrier-refused',
+      occurredAt: refunded.refunded_at!.toISOString(),
+    });
+    expect(JSON.parse(event!.value.toString('utf8'))).toMatchObject({ producer: 'payment' });
+    // Nothing personal and no card data: not the customer, not the token, sealed or not.
+    const wire = event!.value.toString('utf8');
+    for (const secret of [
+      order.payload.customerId,
+      order.cardToken,
+      order.sealedToken,
+      CARD_TOKEN_PREFIX,
+      'Ada',
+      'ada@example.com',
+      'High Street',
+      'lumen:v1',
+    ]) {
+      expect(wire).not.toContain(secret);
+    }
+    await scanForPlaintext(paymentDb, paymentSchema, order.orderId);
+  });
+
+  it('a shipment failure for an order never paid refunds nothing, without an error', async () => {
+    const declined = await placeOrder('declined');
+    expect(await settled(declined.orderId)).toMatchObject({ status: 'failed' });
+    const unknownOrder = randomUUID();
+    const events = [await failShipment(declined.orderId), await failShipment(unknownOrder)];
+    // In the inbox means the handler committed: no error, no retry, no dead letter.
+    for (const event of events) await handled(event.eventId);
+    expect(await refundOf(declined.orderId)).toMatchObject({
+      status: 'failed',
+      reason_code: 'declined',
+      refund_kind: null,
+    });
+    expect(await refundOf(unknownOrder)).toBeUndefined();
+    const journal = await gateway.journal(declined.orderId);
+    expect(journal.entries.filter((e) => e.operation === 'refund')).toEqual([]);
+    const published: unknown[] = await paymentDb.query(
+      `SELECT 1 FROM outbox WHERE topic = 'payment.payment.refunded.v1' AND message_key = ANY($1)`,
+      [[declined.orderId, unknownOrder]],
+    );
+    expect(published).toEqual([]);
+  });
+
+  it('voids an authorisation never captured when its shipment fails', async () => {
+    // A payment held but not captured (as a capture-on-dispatch flow would leave it): the
+    // authorisation is made at the gateway with the merchant's key, the row recorded so.
+    const orderId = randomUUID();
+    const wire = new GatewayWireClient({
+      baseUrl: gateway.baseUrl,
+      key: () => merchant,
+      verifier: app!.get(GatewayTrust).answers,
+    });
+    const answer = await wire.send('POST', '/v1/authorisations', {
+      merchantReference: orderId,
+      idempotencyKey: orderId,
+      amountMinor: 2500,
+      currency: 'EUR',
+      cardToken: await gateway.cardToken(),
+    });
+    const { authorisationId } = answer.body as { authorisationId: string };
+    await paymentDb.query(
+      `INSERT INTO payments (order_id, gateway_reference, amount_minor, currency, status)
+       VALUES ($1, $2, 2500, 'EUR', 'authorised')`,
+      [orderId, authorisationId],
+    );
+    const failed = await failShipment(orderId, 'carrier-unreachable');
+    await handled(failed.eventId);
+    expect(await refundOf(orderId)).toMatchObject({
+      status: 'refunded',
+      refund_kind: 'void',
+      refund_reason_code: 'carrier-unreachable',
+    });
+    const journal = await gateway.journal(orderId);
+    expect(journal.entries.map((e) => `${e.operation}:${e.outcome}:${e.idempotencyKey}`)).toEqual([
+      `authorise:applied:${orderId}`,
+      `void:applied:void:${orderId}`,
+    ]);
+    expect(journal.charges).toBe(0);
+    const [event] = await readKeyed(['payment.payment.refunded.v1'], orderId, (f) => f.length >= 1);
+    expect(payloadOf(event!)).toMatchObject({
+      orderId,
+      amountMinor: 2500,
+      currency: 'EUR',
+      gatewayReference: authorisationId,
+      kind: 'void',
+      reasonCode: 'carrier-unreachable',
+    });
   });
 
   it('the gateway rotates a revoked answer key at once; the payment service refuses the old key within a poll', async () => {

@@ -59,3 +59,10 @@ export {
   cardTokenDestroyedV1Schema,
   type CardTokenDestroyedV1,
 } from './topics/payment-card-token-destroyed.v1';
+export {
+  PAYMENT_REFUND_KINDS,
+  paymentRefundedV1,
+  paymentRefundedV1Schema,
+  type PaymentRefundedV1,
+  type PaymentRefundKind,
+} from './topics/payment-payment-refunded.v1';

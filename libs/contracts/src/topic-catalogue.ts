@@ -10,6 +10,7 @@ import { keyDestroyedV1 } from './topics/privacy-key-destroyed.v1';
 import { paymentConfirmedV1 } from './topics/payment-payment-confirmed.v1';
 import { paymentFailedV1 } from './topics/payment-payment-failed.v1';
 import { cardTokenDestroyedV1 } from './topics/payment-card-token-destroyed.v1';
+import { paymentRefundedV1 } from './topics/payment-payment-refunded.v1';
 
 /**
  * The topic-to-schema map: every topic Lumen uses, who owns it, how it is kept. Topics are
@@ -26,6 +27,7 @@ export const LUMEN_TOPICS = {
   [paymentConfirmedV1.name]: paymentConfirmedV1,
   [paymentFailedV1.name]: paymentFailedV1,
   [cardTokenDestroyedV1.name]: cardTokenDestroyedV1,
+  [paymentRefundedV1.name]: paymentRefundedV1,
 } as const satisfies TopicCatalogue;
 
 export type LumenTopics = typeof LUMEN_TOPICS;

@@ -8,13 +8,16 @@ import { CardTokenKeyRepository } from './application/card-token-key.repository'
 import { CardTokenVault } from './application/card-token-vault';
 import { DestroyCardToken } from './application/destroy-card-token.use-case';
 import { GatewayRefusalAudit } from './application/gateway-refusal.audit';
+import { GatewayRetry } from './application/gateway-retry';
 import { PaymentGateway } from './application/payment-gateway.port';
 import { PaymentRepository } from './application/payment.repository';
 import { RecordGatewayNotification } from './application/record-gateway-notification.use-case';
+import { RefundPayment } from './application/refund-payment.use-case';
 import { SweepCardTokens } from './application/sweep-card-tokens.use-case';
 import { TakePayment } from './application/take-payment.use-case';
 import { GatewayNotificationsController } from './api/gateway-notifications.controller';
 import { OrderPlacedConsumer } from './api/order-placed.consumer';
+import { ShipmentFailedConsumer } from './api/shipment-failed.consumer';
 import { CardTokenSweeper } from './infrastructure/card-token-sweeper';
 import { GatewayTrust } from './infrastructure/gateway-trust';
 import { KeyServiceCardTokenVault } from './infrastructure/key-service-card-token.vault';
@@ -74,11 +77,14 @@ import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repo
     { provide: CardTokenKeyRepository, useClass: TypeOrmCardTokenKeyRepository },
     { provide: GatewayRefusalAudit, useClass: TypeOrmGatewayRefusalAudit },
     { provide: AfterCommit, useClass: TypeOrmAfterCommit },
+    GatewayRetry,
     TakePayment,
+    RefundPayment,
     DestroyCardToken,
     SweepCardTokens,
     RecordGatewayNotification,
     OrderPlacedConsumer,
+    ShipmentFailedConsumer,
     CardTokenSweeper,
   ],
 })

@@ -38,6 +38,13 @@ export interface VoidRequest {
   readonly idempotencyKey: string;
 }
 
+/** Gives back (all of) a captured payment. */
+export interface RefundRequest {
+  readonly captureId: string;
+  readonly idempotencyKey: string;
+  readonly amountMinor: number;
+}
+
 /**
  * - `unavailable`: no usable answer (timeout, 5xx, unreachable); retrying with the same
  *   idempotency key is safe.
@@ -64,5 +71,6 @@ export abstract class PaymentGateway {
   abstract authorise(request: AuthoriseRequest): Promise<AuthoriseResult>;
   abstract capture(request: CaptureRequest): Promise<CaptureResult>;
   abstract void(request: VoidRequest): Promise<void>;
+  abstract refund(request: RefundRequest): Promise<void>;
   abstract lookUp(authorisationId: string): Promise<AuthorisationStanding>;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OrderPlacedV1, PaymentFailureReason } from '#lumen/contracts';
-import { backoffDelay, Outbox, sleep } from '#lumen/messaging';
+import { Outbox } from '#lumen/messaging';
 import type { LumenTopics } from '#lumen/contracts';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../../config/payment.config';
 import { Payment } from '../domain/payment';
@@ -9,10 +9,9 @@ import { AfterCommit } from './after-commit';
 import { CardTokenKeyRepository } from './card-token-key.repository';
 import { CardTokenUnreadable, CardTokenVault } from './card-token-vault';
 import { DestroyCardToken } from './destroy-card-token.use-case';
+import { GatewayRetry } from './gateway-retry';
 import { GatewayFailure, PaymentGateway } from './payment-gateway.port';
 import { PaymentRepository } from './payment.repository';
-
-type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GatewayFailure };
 
 const FAILURE_REASONS: Readonly<Record<GatewayFailure['kind'], PaymentFailureReason>> = {
   unavailable: 'gateway-unavailable',
@@ -40,6 +39,7 @@ export class TakePayment {
     private readonly outbox: Outbox<LumenTopics>,
     private readonly afterCommit: AfterCommit,
     private readonly destroyCardToken: DestroyCardToken,
+    private readonly retry: GatewayRetry,
   ) {}
 
   async execute(order: OrderPlacedV1, tx: EntityManager): Promise<void> {
@@ -53,7 +53,7 @@ export class TakePayment {
       new Date(placedAt.getTime() + this.config.cardTokenTtlMs),
     );
     let payment = await this.payments.findForUpdate(tx, order.orderId);
-    if (payment?.isFinal) return; // the order was already paid for, or failed for good
+    if (payment?.isSettled) return; // the order was already paid for, failed, or refunded
     if (!payment) {
       payment = Payment.start(order.orderId, order.totalMinor, order.currency);
       await this.payments.insert(tx, payment);
@@ -93,7 +93,7 @@ export class TakePayment {
   private async attempt(order: OrderPlacedV1, payment: Payment): Promise<void> {
     // One budget for every gateway call of this payment, well inside the consumer's session
     // timeout, so a slow gateway fails the payment instead of costing the partition.
-    const deadline = Date.now() + this.config.gatewayBudgetMs;
+    const deadline = this.retry.deadline();
     let cardToken: string;
     try {
       cardToken = await this.vault.open(order.payment.cardToken, order.orderId);
@@ -103,7 +103,7 @@ export class TakePayment {
       payment.failed('card-token-unreadable');
       return;
     }
-    const authorised = await this.retrying('authorise', deadline, () =>
+    const authorised = await this.retry.attempt('authorise', deadline, () =>
       this.gateway.authorise({
         orderId: order.orderId,
         idempotencyKey: order.orderId,
@@ -122,7 +122,7 @@ export class TakePayment {
     }
     const { authorisationId } = authorised.value;
     payment.authorised(authorisationId);
-    const captured = await this.retrying('capture', deadline, () =>
+    const captured = await this.retry.attempt('capture', deadline, () =>
       this.gateway.capture({
         authorisationId,
         idempotencyKey: order.orderId,
@@ -131,7 +131,7 @@ export class TakePayment {
     );
     if (!captured.ok) {
       // The capture may have happened with its answer lost: ask before giving up.
-      const standing = await this.retrying('look up', deadline, () =>
+      const standing = await this.retry.attempt('look up', deadline, () =>
         this.gateway.lookUp(authorisationId),
       );
       if (standing.ok && standing.value.status === 'captured' && standing.value.captureId) {
@@ -148,32 +148,6 @@ export class TakePayment {
       return;
     }
     payment.confirmed(captured.value.captureId);
-  }
-
-  /** Repeats a gateway call with backoff while retrying is safe and may help. */
-  private async retrying<T>(
-    what: string,
-    deadline: number,
-    call: () => Promise<T>,
-  ): Promise<Attempt<T>> {
-    const policy = { initialDelayMs: this.config.gatewayRetryDelayMs, maxDelayMs: 5_000 };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return { ok: true, value: await call() };
-      } catch (error) {
-        if (!(error instanceof GatewayFailure)) throw error;
-        const delay = backoffDelay(policy, attempt);
-        const outOfTime = Date.now() + delay + this.config.gatewayTimeoutMs > deadline;
-        if (!error.retryable || attempt >= this.config.gatewayMaxAttempts || outOfTime) {
-          this.logger.warn(
-            `gateway ${what} failed for good after ${attempt} attempts: ${error.message}`,
-          );
-          return { ok: false, failure: error };
-        }
-        this.logger.warn(`gateway ${what} failed (attempt ${attempt}): ${error.message}; retrying`);
-        await sleep(delay);
-      }
-    }
   }
 
   /** Releases the hold on the customer's card when the capture could not be completed. */

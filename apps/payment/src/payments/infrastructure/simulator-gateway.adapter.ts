@@ -10,6 +10,7 @@ import {
   type AuthoriseResult,
   type CaptureRequest,
   type CaptureResult,
+  type RefundRequest,
   type VoidRequest,
 } from '../application/payment-gateway.port';
 
@@ -72,6 +73,15 @@ export class SimulatorGatewayAdapter extends PaymentGateway {
       { idempotencyKey: request.idempotencyKey },
     );
     this.parse(answer, 200);
+  }
+
+  override async refund(request: RefundRequest): Promise<void> {
+    const answer = await this.send(
+      'POST',
+      `/v1/captures/${encodeURIComponent(request.captureId)}/refunds`,
+      { idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor },
+    );
+    this.parse(answer, 201);
   }
 
   override async lookUp(authorisationId: string): Promise<AuthorisationStanding> {

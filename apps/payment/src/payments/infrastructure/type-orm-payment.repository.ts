@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PaymentFailureReason } from '#lumen/contracts';
+import type { PaymentFailureReason, PaymentRefundKind } from '#lumen/contracts';
 import { PaymentRepository } from '../application/payment.repository';
 import { Payment, type PaymentStatus } from '../domain/payment';
 
@@ -11,13 +11,17 @@ interface PaymentRow {
   currency: string;
   status: PaymentStatus;
   reason_code: PaymentFailureReason | null;
+  refund_kind: PaymentRefundKind | null;
+  refund_reason_code: string | null;
+  refunded_at: Date | null;
 }
 
 @Injectable()
 export class TypeOrmPaymentRepository extends PaymentRepository {
   override async findForUpdate(tx: EntityManager, orderId: string): Promise<Payment | undefined> {
     const rows: PaymentRow[] = await tx.query(
-      `SELECT order_id, gateway_reference, amount_minor, currency, status, reason_code
+      `SELECT order_id, gateway_reference, amount_minor, currency, status, reason_code,
+              refund_kind, refund_reason_code, refunded_at
        FROM payments WHERE order_id = $1 FOR UPDATE`,
       [orderId],
     );
@@ -30,6 +34,10 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       currency: row.currency,
       status: row.status,
       reasonCode: row.reason_code,
+      refund:
+        row.refund_kind !== null && row.refund_reason_code !== null && row.refunded_at !== null
+          ? { kind: row.refund_kind, reasonCode: row.refund_reason_code, at: row.refunded_at }
+          : null,
     });
   }
 
@@ -45,9 +53,18 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   override async save(tx: EntityManager, payment: Payment): Promise<void> {
     const p = payment.snapshot;
     await tx.query(
-      `UPDATE payments SET gateway_reference = $2, status = $3, reason_code = $4, updated_at = now()
+      `UPDATE payments SET gateway_reference = $2, status = $3, reason_code = $4,
+         refund_kind = $5, refund_reason_code = $6, refunded_at = $7, updated_at = now()
        WHERE order_id = $1`,
-      [p.orderId, p.gatewayReference, p.status, p.reasonCode],
+      [
+        p.orderId,
+        p.gatewayReference,
+        p.status,
+        p.reasonCode,
+        p.refund?.kind ?? null,
+        p.refund?.reasonCode ?? null,
+        p.refund?.at ?? null,
+      ],
     );
   }
 }
