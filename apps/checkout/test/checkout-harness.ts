@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
+import { LUMEN_TOPICS, SERVICE_NAMES, signedBytesOf, topicSpecsOf } from '#lumen/contracts';
 import { ensureServiceKeys, KeyServiceClient, loadEventSigner } from '#lumen/crypto';
 import { createDataSource, migrate } from '#lumen/database';
 import { KafkaJsBroker, silentLogger, type IncomingMessage } from '#lumen/messaging';
@@ -62,6 +62,14 @@ export interface Harness {
   readonly logLines: string[];
   /** A fresh key service client (empty cache) signing as `service`. */
   client(service: Service): KeyServiceClient;
+  /** Publishes an event to Kafka as `service` would: enveloped and signed with its key. */
+  publish(
+    service: Service,
+    topic: string,
+    key: string,
+    payload: unknown,
+    eventId?: string,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -123,6 +131,10 @@ export async function startHarness(): Promise<Harness> {
   await privacy.listen({ port: 0, host: '127.0.0.1' });
   const privacyUrl = urlOf(privacy);
 
+  // A new group reads every topic from the beginning: a week of other runs' events, signed by
+  // their throwaway keys, each dead-lettered at the edge before this run's own events.
+  const consumerGroup = `checkout-test-${suffix}`;
+
   const config = loadCheckoutConfig({
     NODE_ENV: 'test',
     DATABASE_URL,
@@ -131,7 +143,7 @@ export async function startHarness(): Promise<Harness> {
     LUMEN_KEYS_DIR: keysDir,
     KEY_SERVICE_URL: privacyUrl,
     CHECKOUT_INDEX_SECRET: randomBytes(32).toString('base64'),
-    CHECKOUT_CONSUMER_GROUP: `checkout-test-${suffix}`,
+    CHECKOUT_CONSUMER_GROUP: consumerGroup,
     CHECKOUT_BODY_LIMIT_BYTES: '16384',
   });
   const logLines: string[] = [];
@@ -154,6 +166,36 @@ export async function startHarness(): Promise<Harness> {
     );
   }
 
+  const publisher = new KafkaJsBroker({
+    clientId: `checkout-test-publisher-${suffix}`,
+    brokers: [KAFKA_BROKERS],
+    logger: silentLogger,
+  });
+  const publish = async (
+    service: Service,
+    topic: string,
+    key: string,
+    payload: unknown,
+    eventId: string = randomUUID(),
+  ): Promise<string> => {
+    const signer = loadEventSigner(keysDir, service);
+    const envelope = {
+      id: eventId,
+      type: topic,
+      occurredAt: new Date().toISOString(),
+      producer: service,
+      keyId: signer.keyId,
+      key,
+      payload,
+    };
+    const value = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const signature = signer.sign(signedBytesOf(topic, key, value));
+    await publisher.send([
+      { topic, key, value, headers: { 'lumen-signature': signature.toString('base64') } },
+    ]);
+    return eventId;
+  };
+
   return {
     keysDir,
     checkoutDb,
@@ -164,9 +206,11 @@ export async function startHarness(): Promise<Harness> {
     config,
     apiKeys,
     logLines,
+    publish,
     client: (service) =>
       new KeyServiceClient({ baseUrl: privacyUrl, signer: loadEventSigner(keysDir, service) }),
     close: async () => {
+      await publisher.disconnect();
       await checkout.close();
       await privacy.close();
       for (const [db, schema] of [

@@ -17,7 +17,16 @@ const orderStatusSchema = z.object({
   policyVersion: z.string(),
   placedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime() })),
+  history: z.array(
+    z.object({
+      status: z.enum(ORDER_STATUSES),
+      at: z.iso.datetime(),
+      reason: z
+        .string()
+        .optional()
+        .describe('why, for failures: e.g. declined, insufficient-funds, delivery-failed'),
+    }),
+  ),
 });
 
 const privacyPolicySchema = z.object({

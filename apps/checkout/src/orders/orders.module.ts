@@ -3,6 +3,7 @@ import { CHECKOUT_CONFIG, type CheckoutConfig } from '../config/checkout.config'
 import { KeysModule } from '../keys/keys.module';
 import { PrivacyPolicyModule } from '../privacy-policy/privacy-policy.module';
 import { StorefrontsModule } from '../storefronts/storefronts.module';
+import { OrderProgressConsumer } from './api/order-progress.consumer';
 import { OrdersController, PLACE_ORDER_SCHEMA } from './api/orders.controller';
 import { placeOrderRequestSchema } from './api/place-order.request';
 import { CustomerRepository } from './application/customer.repository';
@@ -12,6 +13,7 @@ import { IdempotencyRecordRepository } from './application/idempotency-record.re
 import { OrderRepository } from './application/order.repository';
 import { OrderSealer } from './application/order-sealer';
 import { PlaceOrder } from './application/place-order.use-case';
+import { RecordOrderProgress } from './application/record-order-progress.use-case';
 import { TransitionOrder } from './application/transition-order.use-case';
 import { HmacFingerprints } from './infrastructure/hmac-fingerprints';
 import { KeyServiceOrderSealer } from './infrastructure/key-service-order.sealer';
@@ -27,6 +29,8 @@ import { TypeOrmOrderRepository } from './infrastructure/type-orm-order.reposito
     PlaceOrder,
     GetOrderStatus,
     TransitionOrder,
+    RecordOrderProgress,
+    OrderProgressConsumer,
     {
       provide: PLACE_ORDER_SCHEMA,
       inject: [CHECKOUT_CONFIG],

@@ -32,7 +32,7 @@ export interface OrderStatusResponse {
   policyVersion: string;
   placedAt: string;
   updatedAt: string;
-  history: { status: string; at: string }[];
+  history: { status: string; at: string; reason?: string }[];
 }
 
 function toResponse(view: OrderStatusView): OrderStatusResponse {
@@ -45,7 +45,11 @@ function toResponse(view: OrderStatusView): OrderStatusResponse {
     policyVersion: view.policyVersion,
     placedAt: view.placedAt.toISOString(),
     updatedAt: view.updatedAt.toISOString(),
-    history: view.history.map((entry) => ({ status: entry.status, at: entry.at.toISOString() })),
+    history: view.history.map((entry) => ({
+      status: entry.status,
+      at: entry.at.toISOString(),
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+    })),
   };
 }
 

@@ -10,13 +10,14 @@ export interface TransitionOrderCommand {
   readonly at: Date;
   /** What moved the order, e.g. `payment.payment.confirmed.v1:<eventId>`. */
   readonly cause: string;
+  /** Why, as a code a storefront can show (`declined`); for failures and cancellations. */
+  readonly reason?: string | undefined;
 }
 
 /**
- * Moves an order to its next status through the transition table, keeping the read model's
- * status and history in step. The consumers of payment and fulfilment events call this with
- * the transaction the messaging layer gives them, so the inbox row and the change commit
- * together; an illegal transition throws and changes nothing.
+ * Moves an order to a next status through the transition table, keeping the read model's
+ * status and history in step; an illegal transition throws and changes nothing. Runs in the
+ * caller's transaction when given one (an event handler's, with its inbox row).
  */
 @Injectable()
 export class TransitionOrder {
@@ -36,7 +37,12 @@ export class TransitionOrder {
       throw new CheckoutException(CheckoutErrorCode.OrderNotFound, 'No such order');
     }
     const next = transition(current, command.to);
-    await this.orders.recordStatus(tx, command.orderId, next, command.at, command.cause);
+    await this.orders.recordStatus(tx, command.orderId, {
+      status: next,
+      at: command.at,
+      cause: command.cause,
+      reason: command.reason,
+    });
     return next;
   }
 }

@@ -1,5 +1,6 @@
 import { CheckoutErrorCode, CheckoutException } from './checkout.exception';
 import {
+  progressOf,
   canTransition,
   isTerminal,
   ORDER_STATUSES,
@@ -16,6 +17,7 @@ describe('order status transitions', () => {
     ['payment_confirmed', 'shipped'],
     ['payment_confirmed', 'cancelled'],
     ['shipped', 'delivered'],
+    ['shipped', 'cancelled'],
   ];
 
   it.each(allowed)('allows %s -> %s', (from, to) => {
@@ -60,5 +62,20 @@ describe('order status transitions', () => {
       }
     }
     expect([...reachable].sort()).toEqual([...ORDER_STATUSES].sort());
+  });
+
+  it('tells a late or repeated report from one that is too early or impossible', () => {
+    expect(progressOf('placed', 'payment_confirmed')).toBe('apply');
+    expect(progressOf('payment_confirmed', 'payment_confirmed')).toBe('already-past');
+    expect(progressOf('shipped', 'payment_confirmed')).toBe('already-past');
+    expect(progressOf('delivered', 'shipped')).toBe('already-past');
+    expect(progressOf('cancelled', 'shipped')).toBe('already-past');
+    expect(progressOf('placed', 'shipped')).toBe('early');
+    expect(progressOf('placed', 'delivered')).toBe('early');
+    expect(progressOf('payment_confirmed', 'delivered')).toBe('early');
+    expect(progressOf('payment_failed', 'payment_confirmed')).toBe('conflict');
+    expect(progressOf('payment_confirmed', 'payment_failed')).toBe('conflict');
+    expect(progressOf('payment_failed', 'shipped')).toBe('conflict');
+    expect(progressOf('delivered', 'cancelled')).toBe('conflict');
   });
 });

@@ -32,6 +32,8 @@ export interface NewOrder {
 export interface StatusChange {
   readonly status: OrderStatus;
   readonly at: Date;
+  /** Why, as a code (`declined`, `delivery-failed`); absent for ordinary progress. */
+  readonly reason?: string | undefined;
 }
 
 /** The order-status read model: what a storefront may see. No personal data. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { OrderRepository } from '../application/order.repository';
+import { OrderRepository, type RecordedChange } from '../application/order.repository';
 import type { NewOrder, OrderLine, OrderStatusView } from '../domain/order';
 import { isOrderStatus, type OrderStatus } from '../domain/order-status';
 
@@ -23,6 +23,7 @@ interface LineRow {
 interface HistoryRow {
   status: string;
   occurred_at: Date;
+  reason: string | null;
 }
 
 function statusOf(value: string): OrderStatus {
@@ -93,7 +94,7 @@ export class TypeOrmOrderRepository extends OrderRepository {
         [orderId],
       ),
       this.dataSource.query<HistoryRow[]>(
-        `SELECT status, occurred_at FROM order_status_history WHERE order_id = $1 ORDER BY seq`,
+        `SELECT status, occurred_at, reason FROM order_status_history WHERE order_id = $1 ORDER BY seq`,
         [orderId],
       ),
     ]);
@@ -110,7 +111,11 @@ export class TypeOrmOrderRepository extends OrderRepository {
         quantity: line.quantity,
         unitPriceMinor: Number(line.unit_price_minor),
       })),
-      history: history.map((entry) => ({ status: statusOf(entry.status), at: entry.occurred_at })),
+      history: history.map((entry) => ({
+        status: statusOf(entry.status),
+        at: entry.occurred_at,
+        ...(entry.reason === null ? {} : { reason: entry.reason }),
+      })),
     };
   }
 
@@ -123,21 +128,46 @@ export class TypeOrmOrderRepository extends OrderRepository {
     return row === undefined ? undefined : statusOf(row.status);
   }
 
-  async recordStatus(
-    tx: EntityManager,
-    orderId: string,
-    status: OrderStatus,
-    at: Date,
-    cause: string,
-  ): Promise<void> {
+  async recordStatus(tx: EntityManager, orderId: string, change: RecordedChange): Promise<void> {
     await tx.query(
       `UPDATE orders SET status = $2, updated_at = $3, revision = revision + 1 WHERE order_id = $1`,
-      [orderId, status, at],
+      [orderId, change.status, change.at],
     );
     await tx.query(
-      `INSERT INTO order_status_history (order_id, seq, status, occurred_at, cause)
-       SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4 FROM order_status_history WHERE order_id = $1`,
-      [orderId, status, at, cause],
+      `INSERT INTO order_status_history (order_id, seq, status, occurred_at, cause, reason)
+       SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5
+       FROM order_status_history WHERE order_id = $1`,
+      [orderId, change.status, change.at, change.cause, change.reason ?? null],
     );
+  }
+
+  async park(tx: EntityManager, orderId: string, change: RecordedChange): Promise<void> {
+    await tx.query(
+      `INSERT INTO order_pending_progress (order_id, cause, status, occurred_at, reason)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [orderId, change.cause, change.status, change.at, change.reason ?? null],
+    );
+  }
+
+  async parked(tx: EntityManager, orderId: string): Promise<RecordedChange[]> {
+    const rows: { cause: string; status: string; occurred_at: Date; reason: string | null }[] =
+      await tx.query(
+        `SELECT cause, status, occurred_at, reason FROM order_pending_progress
+         WHERE order_id = $1 ORDER BY occurred_at, received_at`,
+        [orderId],
+      );
+    return rows.map((row) => ({
+      cause: row.cause,
+      status: statusOf(row.status),
+      at: row.occurred_at,
+      reason: row.reason ?? undefined,
+    }));
+  }
+
+  async unpark(tx: EntityManager, orderId: string, cause: string): Promise<void> {
+    await tx.query(`DELETE FROM order_pending_progress WHERE order_id = $1 AND cause = $2`, [
+      orderId,
+      cause,
+    ]);
   }
 }
