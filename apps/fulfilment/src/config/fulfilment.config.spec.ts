@@ -45,6 +45,13 @@ describe('loadFulfilmentConfig', () => {
     ).not.toThrow();
   });
 
+  it('refuses a schema name too long for the handover notification channel', () => {
+    expect(() => loadFulfilmentConfig({ DATABASE_SCHEMA: 'a'.repeat(37) })).not.toThrow();
+    expect(() => loadFulfilmentConfig({ DATABASE_SCHEMA: 'a'.repeat(38) })).toThrow(
+      /DATABASE_SCHEMA/,
+    );
+  });
+
   it('refuses a retry ceiling below the first delay', () => {
     expect(() =>
       loadFulfilmentConfig({ HANDOVER_RETRY_BASE_MS: '5000', HANDOVER_RETRY_MAX_MS: '1000' }),

@@ -18,9 +18,11 @@ const fulfilmentEnvSchema = z
     PORT: envFields.port(3002),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: envFields.databaseUrl,
+    // At most 37 characters: the handover NOTIFY channel is `lumen_fulfilment_handover_` and
+    // the schema, and PostgreSQL refuses channel names over 63 bytes.
     DATABASE_SCHEMA: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain SQL identifier')
+      .regex(/^[a-z_][a-z0-9_]{0,36}$/, 'expected a plain SQL identifier of at most 37 characters')
       .default('fulfilment'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,

@@ -22,11 +22,11 @@ const PRUNE_EVERY_MS = 60_000;
 const CALLBACK_MESSAGE_RETENTION_MS = 15 * 60_000;
 
 /**
- * Runs handovers (and tracking checks) after commit, never inside an event's transaction: it wakes when a
- * transaction that created a shipment commits (PostgreSQL NOTIFY from a trigger) and polls as
- * a safety net, claims due shipments with a lease (replicas skip each other's rows, and a
- * crashed worker's lease runs out), and hands each one over. A failing round is logged and
- * tried again on the next poll; nothing is given up on silently.
+ * Runs handovers (and tracking checks) after commit, never inside an event's transaction: it
+ * wakes when a transaction that created a shipment commits (PostgreSQL NOTIFY from a trigger)
+ * and polls as a safety net, claims due shipments with a lease (replicas skip each other's
+ * rows, and a crashed worker's lease runs out), and hands each one over. A failing round is
+ * logged and tried again on the next poll; nothing is given up on silently.
  */
 @Injectable()
 export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
