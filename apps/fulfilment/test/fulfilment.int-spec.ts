@@ -250,6 +250,24 @@ describe('fulfilment (real PostgreSQL, Kafka, key service and carrier simulator)
     expect(await outboxCount(order.orderId, 'fulfilment.shipment.created.v1')).toBe(1);
   });
 
+  it('hands each shipment over once when two instances share the work', async () => {
+    const stopReplica = await h.startReplica();
+    try {
+      const batch = Array.from({ length: 8 }, () => newOrder());
+      await Promise.all(batch.map((order) => h.placeOrder(order)));
+      await Promise.all(batch.map((order) => h.confirmPayment(order)));
+      for (const order of batch) {
+        const shipment = await settled(order.orderId, 'delivered');
+        const requests = await receivedFor(shipment.shipment_reference);
+        expect(requests.map((request) => request.outcome)).toEqual(['created']);
+        expect(await outboxCount(order.orderId, 'fulfilment.shipment.created.v1')).toBe(1);
+        expect(await outboxCount(order.orderId, 'fulfilment.shipment.delivered.v1')).toBe(1);
+      }
+    } finally {
+      await stopReplica();
+    }
+  });
+
   it('fails the shipment with carrier-refused when the carrier refuses it for good', async () => {
     await h.simulator('PUT', '/switches', {
       refuse: { code: 'address-unserviceable', reason: 'We do not deliver there' },

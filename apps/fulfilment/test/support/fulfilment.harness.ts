@@ -243,6 +243,11 @@ export interface Harness {
   destroyKey(keyId: string): Promise<void>;
   /** The key id the order's delivery address was sealed under. */
   addressKeyOf(order: TestOrder): Promise<string>;
+  /**
+   * Starts a second fulfilment instance on the same schema and consumer group (a replica):
+   * the two share the events and the handover work. Returns a function that stops it.
+   */
+  startReplica(): Promise<() => Promise<void>>;
   /** Calls a carrier simulator control endpoint (`/_test/...`). */
   simulator<T>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -325,29 +330,27 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     level: 'debug',
     destination: { write: (line: string) => void logLines.push(line) },
   });
-  const fulfilment = await createFulfilmentApp(
-    loadFulfilmentConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL,
-      DATABASE_SCHEMA: fulfilmentSchema,
-      KAFKA_BROKERS,
-      LUMEN_KEYS_DIR: keysDir,
-      LOG_LEVEL: 'debug',
-      FULFILMENT_CONSUMER_GROUP: consumerGroup,
-      KEY_SERVICE_URL: privacyUrl,
-      CARRIER_URL: simulatorUrl,
-      CARRIER_KEYS_DIR: carrierKeysDir,
-      CARRIER_TIMEOUT_MS: '1500',
-      CARRIER_ATTEMPTS: '2',
-      HANDOVER_RETRY_BASE_MS: '100',
-      HANDOVER_RETRY_MAX_MS: '400',
-      HANDOVER_POLL_MS: '100',
-      TRACKING_CHECK_AFTER_MS: '500',
-      SEALED_ADDRESS_RETENTION_MS: '4000',
-      ...env,
-    }),
-    logger,
-  );
+  const fulfilmentConfig = loadFulfilmentConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL,
+    DATABASE_SCHEMA: fulfilmentSchema,
+    KAFKA_BROKERS,
+    LUMEN_KEYS_DIR: keysDir,
+    LOG_LEVEL: 'debug',
+    FULFILMENT_CONSUMER_GROUP: consumerGroup,
+    KEY_SERVICE_URL: privacyUrl,
+    CARRIER_URL: simulatorUrl,
+    CARRIER_KEYS_DIR: carrierKeysDir,
+    CARRIER_TIMEOUT_MS: '1500',
+    CARRIER_ATTEMPTS: '2',
+    HANDOVER_RETRY_BASE_MS: '100',
+    HANDOVER_RETRY_MAX_MS: '400',
+    HANDOVER_POLL_MS: '100',
+    TRACKING_CHECK_AFTER_MS: '500',
+    SEALED_ADDRESS_RETENTION_MS: '4000',
+    ...env,
+  });
+  const fulfilment = await createFulfilmentApp(fulfilmentConfig, logger);
   await fulfilment.listen({ port: fulfilmentPort, host: '127.0.0.1' });
 
   const checkoutKeys = new KeyServiceClient({
@@ -512,6 +515,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         failedAt: new Date().toISOString(),
       };
       return publish(signers.payment, 'payment.payment.failed.v1', order.orderId, payload, eventId);
+    },
+    async startReplica() {
+      const replica = await createFulfilmentApp(fulfilmentConfig, logger);
+      await replica.listen({ port: 0, host: '127.0.0.1' });
+      return () => replica.close();
     },
     async redeliver(eventId) {
       const message = sent.get(eventId);
