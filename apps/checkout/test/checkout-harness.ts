@@ -145,6 +145,8 @@ export async function startHarness(): Promise<Harness> {
     CHECKOUT_INDEX_SECRET: randomBytes(32).toString('base64'),
     CHECKOUT_CONSUMER_GROUP: consumerGroup,
     CHECKOUT_BODY_LIMIT_BYTES: '16384',
+    // The messaging layer's own logger; the app's log lines are captured below.
+    LOG_LEVEL: 'silent',
   });
   const logLines: string[] = [];
   const logger = createLogger({
