@@ -7,7 +7,6 @@ async function bootstrap(): Promise<void> {
   const config = loadFulfilmentConfig();
   const logger = createLogger({ service: 'fulfilment', level: config.logLevel });
   const app = await createFulfilmentApp(config, logger);
-  app.enableShutdownHooks();
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { port: config.port, carrier: config.carrier.name, carrierUrl: config.carrier.url },
