@@ -176,7 +176,14 @@ async function setup({ traces = false } = {}) {
     step('postgres', () => infra.ensurePostgres({ log: say })),
     step('redis', () => infra.ensureRedis({ log: say })),
     step('kafka', () => infra.ensureKafka({ log: say })),
-    traces ? step('zipkin', () => infra.ensureZipkin({ log: say })) : Promise.resolve(undefined),
+    // Traces help, but the pipeline runs without them: a Zipkin that cannot start is a
+    // warning, not a failure.
+    traces
+      ? step('zipkin', () => infra.ensureZipkin({ log: say })).catch((error) => {
+          say(`zipkin: not started, traces are off (${error.message})`);
+          return undefined;
+        })
+      : Promise.resolve(undefined),
   ]);
   const failure = results.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;

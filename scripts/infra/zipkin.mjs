@@ -77,7 +77,7 @@ export async function ensureZipkin({ log = console.log } = {}) {
   const out = fs.openSync(LOG_FILE, 'w');
   const child = spawn(
     'java',
-    ['-Xms128m', '-Xmx384m', '-jar', jar, '--server.address=127.0.0.1', '--server.port=9411'],
+    ['-Xms256m', '-Xmx1g', '-jar', jar, '--server.address=127.0.0.1', '--server.port=9411'],
     { cwd: ROOT, detached: true, stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);

@@ -13,6 +13,20 @@ export interface Finding {
   readonly sample: string;
 }
 
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** A word mixing letters and digits: base64, hex digests, key ids, sealed values. */
+const CODE_WORD =
+  /[A-Za-z0-9+/_=:.-]*[A-Za-z][A-Za-z0-9+/_=:.-]*\d[A-Za-z0-9+/_=:.-]*|[A-Za-z0-9+/_=:.-]*\d[A-Za-z0-9+/_=:.-]*[A-Za-z][A-Za-z0-9+/_=:.-]*/g;
+
+/**
+ * Identifiers are not card numbers, even when their digit groups happen to pass Luhn (a UUID's
+ * all-digit groups joined by dashes, a digest's digits): they are blanked before the search.
+ * A card number written as a person would write it stands apart from letters.
+ */
+function withoutIdentifiers(text: string): string {
+  return text.replace(UUID, ' ').replace(CODE_WORD, ' ');
+}
+
 function mask(value: string): string {
   return value.length <= 4
     ? '****'
@@ -38,7 +52,9 @@ export function detectFindings(
     }
     // Only numbers a card network could issue (first digit 2-6): millisecond timestamps in
     // logs are 13 digits and one in ten passes Luhn, but they start with 1.
-    for (const card of new Set(findCardNumbers(text).filter((digits) => /^[2-6]/.test(digits)))) {
+    for (const card of new Set(
+      findCardNumbers(withoutIdentifiers(text)).filter((digits) => /^[2-6]/.test(digits)),
+    )) {
       findings.push({ category: 'card.number', location, sample: mask(card) });
     }
     for (const email of new Set(findEmails(text))) {

@@ -70,6 +70,21 @@ function orderWith(
   };
 }
 
+/** The spans Zipkin holds, service by service (one huge query would exhaust its heap). */
+async function readSpans(): Promise<SweptText[]> {
+  const services = await readHttp('spans:services', 'http://127.0.0.1:9411/api/v2/services');
+  const names = services[0] ? (JSON.parse(services[0].text) as string[]) : [];
+  const traces = await Promise.all(
+    names.map((name) =>
+      readHttp(
+        `spans:${name}`,
+        `http://127.0.0.1:9411/api/v2/traces?serviceName=${encodeURIComponent(name)}&limit=300&lookback=3600000`,
+      ),
+    ),
+  );
+  return traces.flat();
+}
+
 export async function runLeakSweep(
   pipeline: Pipeline,
   options: SweepOptions,
@@ -131,7 +146,7 @@ export async function runLeakSweep(
     readPostgres(options.databaseUrl, SERVICE_SCHEMAS),
     readRedis(options.redisUrl),
     Promise.resolve(splitLogs(pipeline.output())),
-    readHttp('spans:zipkin', 'http://127.0.0.1:9411/api/v2/traces?limit=10000&lookback=3600000'),
+    readSpans(),
     ...Object.entries(urls).map(([app, url]) => readHttp(`metrics:${app}`, `${url}/metrics`)),
     readHttp('carrier:received', `${carrier}/_test/received`),
     readHttp('gateway:received', `${gateway}/test/journal`, {

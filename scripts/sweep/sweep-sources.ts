@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -11,10 +12,20 @@ import type { SweptText } from './detect-findings';
 function asText(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') {
-      return Buffer.from((v as { data: number[] }).data).toString('utf8');
+      return bytesAsText(Buffer.from((v as { data: number[] }).data));
     }
     return v;
   });
+}
+
+/**
+ * Text stored as bytes (an outbox row's envelope) is read as the text it is. Binary (a
+ * signature, a wrapped key, ciphertext) is not text: decoding it would only invent matches.
+ */
+function bytesAsText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  return isUtf8(bytes) && !/[\u0000-\u0008\u000e-\u001f\ufffd]/u.test(text) ? text : '<binary>';
 }
 
 /** Every message of every topic (dead-letter topics included), from offset 0. */
