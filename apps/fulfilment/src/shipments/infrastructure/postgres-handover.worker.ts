@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import {
   Inject,
   Injectable,
@@ -51,7 +53,9 @@ export class PostgresHandoverWorker implements OnApplicationBootstrap, BeforeApp
   }
 
   onApplicationBootstrap(): void {
-    this.running = this.loop();
+    // The polling itself is not traced (every claim query would start a trace of its own and
+    // flood the trace backend); each shipment's work joins its order's trace explicitly.
+    this.running = context.with(suppressTracing(context.active()), () => this.loop());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
