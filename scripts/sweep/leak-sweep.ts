@@ -33,7 +33,9 @@ export interface SweepReport {
 const SERVICE_SCHEMAS = ['checkout', 'payment', 'fulfilment', 'privacy'];
 
 function plantMarkers(run: string, index: number): Record<string, string> {
-  const tag = `${run}${String(index)}`;
+  // Letters only: a marker with a long run of digits reads as a phone number, and the carrier
+  // screen (rightly) refuses an address carrying one, so the order would never ship.
+  const tag = `${run}${String.fromCharCode(97 + index)}`;
   return {
     'customer.name': `Zephyrine Quillmark${tag}`,
     'customer.email': `sweep.${tag}@example.net`,
@@ -41,7 +43,7 @@ function plantMarkers(run: string, index: number): Record<string, string> {
     'delivery.recipientName': `Marisol Vantablack${tag}`,
     'delivery.line': `${String(10 + index)} Sweepmarker Lane ${tag}`,
     'delivery.city': `Markton${tag}`,
-    'delivery.postcode': `QX${tag.slice(0, 6).toUpperCase()}`,
+    'delivery.postcode': `QX${tag.slice(0, 7).toUpperCase()}`,
     'client.ip': `203.0.113.${String(10 + index)}`,
   };
 }
@@ -89,7 +91,7 @@ export async function runLeakSweep(
   pipeline: Pipeline,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  const run = randomBytes(4).toString('hex');
+  const run = [...randomBytes(8)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
   const urls = pipeline.urls;
   const checkout = urls.checkout;
   const gateway = urls['gateway-simulator'];
