@@ -23,6 +23,22 @@ export const envFields = {
     .url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' })
     .default('redis://127.0.0.1:6379'),
 
+  nodeEnv: z.enum(['development', 'test', 'production']).default('development'),
+
+  host: z.string().min(1).default('127.0.0.1'),
+
+  /** The service's own schema; names end up in DDL and NOTIFY channels, so plain and short. */
+  databaseSchema: (fallback: string, maxLength = 63) =>
+    z
+      .string()
+      .regex(
+        new RegExp(`^[a-z_][a-z0-9_]{0,${maxLength - 1}}$`),
+        maxLength === 63
+          ? 'expected a plain SQL identifier'
+          : `expected a plain SQL identifier of at most ${maxLength} characters`,
+      )
+      .default(fallback),
+
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Folder holding this machine's service signing keys (see scripts/provision). */

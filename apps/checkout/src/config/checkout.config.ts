@@ -13,14 +13,11 @@ const DEVELOPMENT_INDEX_SECRET = createHash('sha256')
 
 const checkoutEnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    NODE_ENV: envFields.nodeEnv,
     PORT: envFields.port(3000),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    HOST: envFields.host,
     DATABASE_URL: envFields.databaseUrl,
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain SQL identifier')
-      .default('checkout'),
+    DATABASE_SCHEMA: envFields.databaseSchema('checkout'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,

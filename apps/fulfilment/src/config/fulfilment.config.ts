@@ -14,16 +14,13 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL
 
 const fulfilmentEnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    NODE_ENV: envFields.nodeEnv,
     PORT: envFields.port(3002),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    HOST: envFields.host,
     DATABASE_URL: envFields.databaseUrl,
     // At most 37 characters: the handover NOTIFY channel is `lumen_fulfilment_handover_` and
     // the schema, and PostgreSQL refuses channel names over 63 bytes.
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,36}$/, 'expected a plain SQL identifier of at most 37 characters')
-      .default('fulfilment'),
+    DATABASE_SCHEMA: envFields.databaseSchema('fulfilment', 37),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,

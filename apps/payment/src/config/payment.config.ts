@@ -3,14 +3,11 @@ import { envFields, loadConfig, type Environment } from '#lumen/config';
 
 const paymentEnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    NODE_ENV: envFields.nodeEnv,
     PORT: envFields.port(3001),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    HOST: envFields.host,
     DATABASE_URL: envFields.databaseUrl,
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain SQL identifier')
-      .default('payment'),
+    DATABASE_SCHEMA: envFields.databaseSchema('payment'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     /** Consumer group and inbox name; tests use their own. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('payment'),

@@ -14,14 +14,11 @@ const DEVELOPMENT_MASTER_KEY = createHash('sha256')
 
 const privacyEnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    NODE_ENV: envFields.nodeEnv,
     PORT: envFields.port(3003),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    HOST: envFields.host,
     DATABASE_URL: envFields.databaseUrl,
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain SQL identifier')
-      .default('privacy'),
+    DATABASE_SCHEMA: envFields.databaseSchema('privacy'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,
