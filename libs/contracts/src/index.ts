@@ -66,3 +66,19 @@ export {
   type PaymentRefundedV1,
   type PaymentRefundKind,
 } from './topics/payment-payment-refunded.v1';
+export {
+  SUBJECT_RIGHTS_RESPONDERS,
+  accessFragmentV1,
+  accessFragmentV1Schema,
+  accessRequestedV1,
+  accessRequestedV1Schema,
+  erasureCompletedV1,
+  erasureCompletedV1Schema,
+  subjectErasedV1,
+  subjectErasedV1Schema,
+  type AccessFragmentV1,
+  type AccessRequestedV1,
+  type ErasureCompletedV1,
+  type SubjectErasedV1,
+  type SubjectRightsResponder,
+} from './topics/privacy-subject-rights.v1';

@@ -11,6 +11,12 @@ import { paymentConfirmedV1 } from './topics/payment-payment-confirmed.v1';
 import { paymentFailedV1 } from './topics/payment-payment-failed.v1';
 import { cardTokenDestroyedV1 } from './topics/payment-card-token-destroyed.v1';
 import { paymentRefundedV1 } from './topics/payment-payment-refunded.v1';
+import {
+  accessFragmentV1,
+  accessRequestedV1,
+  erasureCompletedV1,
+  subjectErasedV1,
+} from './topics/privacy-subject-rights.v1';
 
 /**
  * The topic-to-schema map: every topic Lumen uses, who owns it, how it is kept. Topics are
@@ -28,6 +34,14 @@ export const LUMEN_TOPICS = {
   [paymentFailedV1.name]: paymentFailedV1,
   [cardTokenDestroyedV1.name]: cardTokenDestroyedV1,
   [paymentRefundedV1.name]: paymentRefundedV1,
+  [accessRequestedV1.name]: accessRequestedV1,
+  [subjectErasedV1.name]: subjectErasedV1,
+  [accessFragmentV1.checkout.name]: accessFragmentV1.checkout,
+  [accessFragmentV1.payment.name]: accessFragmentV1.payment,
+  [accessFragmentV1.fulfilment.name]: accessFragmentV1.fulfilment,
+  [erasureCompletedV1.checkout.name]: erasureCompletedV1.checkout,
+  [erasureCompletedV1.payment.name]: erasureCompletedV1.payment,
+  [erasureCompletedV1.fulfilment.name]: erasureCompletedV1.fulfilment,
 } as const satisfies TopicCatalogue;
 
 export type LumenTopics = typeof LUMEN_TOPICS;
