@@ -53,7 +53,11 @@ function passwordsOf(dir: string): Map<string, string> {
 }
 
 async function ensureRolePasswords(passwords: ReadonlyMap<string, string>): Promise<string> {
-  const client = new Client({ connectionString: config.DATABASE_URL });
+  // Roles belong to the server, not a database, and on a first run the application database
+  // does not exist yet: connect to the maintenance database, as provisioning does.
+  const maintenance = new URL(config.DATABASE_URL);
+  maintenance.pathname = '/postgres';
+  const client = new Client({ connectionString: maintenance.toString() });
   await client.connect();
   try {
     for (const { service, role } of SERVICE_DATABASES) {
