@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, UseFilters, Param, Post, Query } from '@nestjs/common';
 import {
   CurrentAccess,
   PersonalDataAuditLog,
@@ -7,6 +7,7 @@ import {
   type Access,
 } from '#lumen/staff-access';
 import { parseOrRefuse } from '../../staff/api/parse-or-refuse';
+import { StaffExceptionFilter } from '../../staff/api/staff-exception.filter';
 import { AuditLog } from '../application/audit-log';
 import { VerifyAuditLog } from '../application/verify-audit-log.use-case';
 import type { AuditEntry } from '../domain/audit-chain';
@@ -34,6 +35,7 @@ function publicEntry(entry: AuditEntry) {
 }
 
 @Controller('audit')
+@UseFilters(StaffExceptionFilter)
 export class AuditController {
   constructor(
     private readonly log: AuditLog,

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, HttpException, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  UseFilters,
+  HttpException,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { StaffAccess } from '#lumen/staff-access';
 import { parseOrRefuse } from '../../staff/api/parse-or-refuse';
+import { StaffExceptionFilter } from '../../staff/api/staff-exception.filter';
 import { StaffErrorCode, StaffException } from '../../staff/domain/staff.exception';
 import { PAGE_VIEW_DIMENSIONS, type PageViewDimension } from '../application/page-view.statistics';
 import { PageViewReport } from '../application/page-view-report.use-case';
@@ -20,6 +31,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * rate-limited per network; the report is for staff and shows aggregates only.
  */
 @Controller('statistics')
+@UseFilters(StaffExceptionFilter)
 export class StatisticsController {
   private readonly limiter = new NetworkRateLimiter(600, 60_000);
 
