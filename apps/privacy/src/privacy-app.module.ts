@@ -10,6 +10,7 @@ import { KeysModule } from './keys/keys.module';
 import { AuditModule } from './audit/audit.module';
 import { StaffModule } from './staff/staff.module';
 import { StatisticsModule } from './statistics/statistics.module';
+import { DisclosuresModule } from './disclosures/disclosures.module';
 
 @Module({})
 export class PrivacyAppModule {
@@ -36,6 +37,7 @@ export class PrivacyAppModule {
         AuditModule,
         StaffModule,
         StatisticsModule,
+        DisclosuresModule,
       ],
     };
   }

@@ -35,6 +35,9 @@ const privacyEnvSchema = z
     /** Statistics groups with fewer views than this are not shown. */
     STATISTICS_MIN_COUNT: z.coerce.number().int().min(2).default(10),
     ACCESS_REVIEW_INTERVAL_DAYS: z.coerce.number().int().min(1).max(366).default(90),
+    /** Where disclosures read orders from (checkout's staff API). */
+    CHECKOUT_URL: z.url().optional(),
+    LUMEN_CHECKOUT_PORT: envFields.port(3000),
     /** 32 random bytes, base64: `openssl rand -base64 32`. */
     LUMEN_MASTER_KEY: z
       .string()
@@ -70,6 +73,7 @@ export interface PrivacyConfig {
   readonly breachedPasswordsFile: string | undefined;
   readonly statisticsMinCount: number;
   readonly accessReviewIntervalDays: number;
+  readonly checkoutUrl: string;
   /** True when running on the public development master key. */
   readonly developmentMasterKey: boolean;
 }
@@ -100,5 +104,6 @@ export function loadPrivacyConfig(env: Environment = process.env): PrivacyConfig
     breachedPasswordsFile: parsed.STAFF_BREACHED_PASSWORDS_FILE,
     statisticsMinCount: parsed.STATISTICS_MIN_COUNT,
     accessReviewIntervalDays: parsed.ACCESS_REVIEW_INTERVAL_DAYS,
+    checkoutUrl: parsed.CHECKOUT_URL ?? `http://127.0.0.1:${parsed.LUMEN_CHECKOUT_PORT}`,
   };
 }
