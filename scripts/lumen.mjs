@@ -405,9 +405,24 @@ function discoverApps() {
     .sort();
 }
 
+/** Services with a schema of their own; provisioning creates a role `lumen_<service>` for each. */
+const DATABASE_SERVICES = new Set(['checkout', 'payment', 'fulfilment', 'privacy']);
+
+/**
+ * Each service connects as its own role, which reaches only its own schema (ADR 0003);
+ * provisioning alone uses the admin URL.
+ */
+function ownDatabaseRole(app, env) {
+  if (!DATABASE_SERVICES.has(app) || !env.DATABASE_URL) return {};
+  const url = new URL(env.DATABASE_URL);
+  url.username = `lumen_${app}`;
+  url.password = '';
+  return { DATABASE_URL: url.toString() };
+}
+
 /** Runs one service, prefixes its output, and restarts it with backoff when it dies. */
 function supervise(app, env, port, main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')) {
-  const childEnv = port ? { ...env, PORT: port } : env;
+  const childEnv = { ...env, ...(port ? { PORT: port } : {}), ...ownDatabaseRole(app, env) };
   let child;
   let stopping = false;
   let restartTimer;

@@ -13,6 +13,7 @@ import { CheckoutExceptionFilter } from './orders/api/checkout-exception.filter'
 import { OrdersModule } from './orders/orders.module';
 import { PrivacyPolicyModule } from './privacy-policy/privacy-policy.module';
 import { StorefrontsModule } from './storefronts/storefronts.module';
+import { StaffModule } from './staff/staff.module';
 
 @Module({})
 export class CheckoutAppModule {
@@ -40,6 +41,7 @@ export class CheckoutAppModule {
         PrivacyPolicyModule,
         OrdersModule,
         ApiDocsModule,
+        StaffModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: CheckoutExceptionFilter }],
     };

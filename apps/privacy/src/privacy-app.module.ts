@@ -7,6 +7,10 @@ import { PrivacyConfigModule } from './config/privacy-config.module';
 import { PRIVACY_CONFIG, type PrivacyConfig } from './config/privacy.config';
 import { PrivacyDatabaseModule } from './database/privacy-database.module';
 import { KeysModule } from './keys/keys.module';
+import { AuditModule } from './audit/audit.module';
+import { StaffModule } from './staff/staff.module';
+import { StatisticsModule } from './statistics/statistics.module';
+import { DisclosuresModule } from './disclosures/disclosures.module';
 
 @Module({})
 export class PrivacyAppModule {
@@ -30,6 +34,10 @@ export class PrivacyAppModule {
           }),
         }),
         KeysModule,
+        AuditModule,
+        StaffModule,
+        StatisticsModule,
+        DisclosuresModule,
       ],
     };
   }

@@ -43,6 +43,7 @@ import { createLogger } from '#lumen/observability';
 // tests may boot another app; source code may not import one.
 import { createCarrierSimulatorApp } from '../../../carrier-simulator/src/carrier-simulator-app.factory';
 import { loadCarrierSimulatorConfig } from '../../../carrier-simulator/src/config/carrier-simulator.config';
+import { ensureControlToken } from '../../../carrier-simulator/src/shipments/infrastructure/control-token.file';
 import { loadPrivacyConfig } from '../../../privacy/src/config/privacy.config';
 import { PRIVACY_MIGRATIONS } from '../../../privacy/src/database/privacy-migrations';
 import { createPrivacyApp } from '../../../privacy/src/privacy-app.factory';
@@ -540,7 +541,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async simulator<T>(method: string, path: string, body?: unknown): Promise<T> {
       const response = await fetch(new URL(`/_test${path}`, simulatorUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${ensureControlToken(carrierKeysDir)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();

@@ -22,6 +22,22 @@ const privacyEnvSchema = z
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,
+    REDIS_URL: envFields.redisUrl,
+    /** Namespaces staff sessions in a shared Redis (tests use their own). */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9:_-]{1,40}$/)
+      .default('lumen:privacy:'),
+    STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+    STAFF_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+    /** A full breached-password corpus, one password a line, added to the bundled list. */
+    STAFF_BREACHED_PASSWORDS_FILE: z.string().optional(),
+    /** Statistics groups with fewer views than this are not shown. */
+    STATISTICS_MIN_COUNT: z.coerce.number().int().min(2).default(10),
+    ACCESS_REVIEW_INTERVAL_DAYS: z.coerce.number().int().min(1).max(366).default(90),
+    /** Where disclosures read orders from (checkout's staff API). */
+    CHECKOUT_URL: z.url().optional(),
+    LUMEN_CHECKOUT_PORT: envFields.port(3000),
     /** 32 random bytes, base64: `openssl rand -base64 32`. */
     LUMEN_MASTER_KEY: z
       .string()
@@ -50,6 +66,14 @@ export interface PrivacyConfig {
   readonly keysDir: string;
   readonly logLevel: string;
   readonly masterKey: MasterKey;
+  readonly redisUrl: string;
+  readonly redisKeyPrefix: string;
+  readonly staffSessionIdleMs: number;
+  readonly staffSessionMaxMs: number;
+  readonly breachedPasswordsFile: string | undefined;
+  readonly statisticsMinCount: number;
+  readonly accessReviewIntervalDays: number;
+  readonly checkoutUrl: string;
   /** True when running on the public development master key. */
   readonly developmentMasterKey: boolean;
 }
@@ -73,5 +97,13 @@ export function loadPrivacyConfig(env: Environment = process.env): PrivacyConfig
       configured === undefined ? DEVELOPMENT_MASTER_KEY : Buffer.from(configured, 'base64'),
     ),
     developmentMasterKey: configured === undefined,
+    redisUrl: parsed.REDIS_URL,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+    staffSessionIdleMs: parsed.STAFF_SESSION_IDLE_MINUTES * 60_000,
+    staffSessionMaxMs: parsed.STAFF_SESSION_MAX_HOURS * 3_600_000,
+    breachedPasswordsFile: parsed.STAFF_BREACHED_PASSWORDS_FILE,
+    statisticsMinCount: parsed.STATISTICS_MIN_COUNT,
+    accessReviewIntervalDays: parsed.ACCESS_REVIEW_INTERVAL_DAYS,
+    checkoutUrl: parsed.CHECKOUT_URL ?? `http://127.0.0.1:${parsed.LUMEN_CHECKOUT_PORT}`,
   };
 }
