@@ -55,6 +55,7 @@ const config = loadConfig(
     BENCH_CONNECTIONS: z.coerce.number().int().positive().default(256),
     BENCH_PG_CONNECTIONS: z.coerce.number().int().positive().default(8),
     BENCH_PG_SECONDS: z.coerce.number().positive().default(5),
+    BENCH_IDLE_SECONDS: z.coerce.number().positive().default(5),
     /** `on` exports every span to the local Zipkin, as `npm start` does; off by default. */
     BENCH_TRACES: z.enum(['on', 'off']).default('off'),
   }),
@@ -172,9 +173,10 @@ async function counters(pool: Pool, admin: Admin): Promise<Counters> {
 async function drain(
   pool: Pool,
   orderIds: readonly string[],
+  seconds = config.BENCH_DRAIN_SECONDS,
 ): Promise<{ seconds: number; unfinished: number }> {
   const started = Date.now();
-  const deadline = started + config.BENCH_DRAIN_SECONDS * 1000;
+  const deadline = started + seconds * 1000;
   let unfinished = await countUnfinished(pool, orderIds);
   while (unfinished > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -228,7 +230,8 @@ async function main(): Promise<void> {
       Math.min(100, config.BENCH_WARMUP_ORDERS),
       config.BENCH_WARMUP_ORDERS / Math.min(100, config.BENCH_WARMUP_ORDERS),
     );
-    const warmDrain = await drain(pool, warm.orderIds);
+    // Consumers may still be joining their groups: the warm-up waits for them, up to two minutes.
+    const warmDrain = await drain(pool, warm.orderIds, Math.max(120, config.BENCH_DRAIN_SECONDS));
     console.log(
       `warm-up: ${warm.orderIds.length} orders, drained in ${warmDrain.seconds.toFixed(1)} s (${warmDrain.unfinished} unfinished)`,
     );
@@ -256,6 +259,22 @@ async function main(): Promise<void> {
     );
     console.log(`raw PostgreSQL: ${rawPostgres.commitsPerSecond.toFixed(0)} single-row commits/s`);
 
+    // What the services cost doing nothing (pollers, relays, heartbeats): subtracted from each
+    // phase's CPU to give the cost of an order itself.
+    const idleBefore = await counters(pool, admin);
+    sampler.start();
+    await new Promise((resolve) => setTimeout(resolve, config.BENCH_IDLE_SECONDS * 1000));
+    const idle = {
+      seconds: config.BENCH_IDLE_SECONDS,
+      processes: sampler.stop(),
+      boxCpuPercent: sampler.boxCpuPercent(),
+      transactionsPerSecond:
+        ((await counters(pool, admin)).commits - idleBefore.commits) / config.BENCH_IDLE_SECONDS,
+    };
+    console.log(
+      `idle: box ${idle.boxCpuPercent.toFixed(0)}% CPU, ${idle.transactionsPerSecond.toFixed(0)} transactions/s`,
+    );
+
     const measure = async (
       name: string,
       rate: number,
@@ -266,6 +285,7 @@ async function main(): Promise<void> {
       sampler.start();
       const run = await generator.run(rate, seconds);
       const processes = sampler.stop();
+      const boxCpuPercent = sampler.boxCpuPercent();
       const after = await counters(pool, admin);
       const drained = drainAfter ? await drain(pool, run.orderIds) : undefined;
       // Stage times of earlier phases' stragglers count in this window too.
@@ -287,6 +307,7 @@ async function main(): Promise<void> {
       const phase: MeasuredPhase = {
         figures,
         processes,
+        boxCpuPercent,
         commitsPerOrder: (after.commits - before.commits) / accepted,
         kafkaMessagesPerOrder: (after.kafkaMessages - before.kafkaMessages) / accepted,
         ...(drained && { drain: drained }),
@@ -334,6 +355,7 @@ async function main(): Promise<void> {
       },
       config,
       baselines: { kafka: rawKafka, postgres: rawPostgres },
+      idle,
       steady,
       ramp,
       atEnd,

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /**
  * CPU and memory of every process on the box that takes part: each Lumen service (found by
@@ -17,6 +18,8 @@ export interface ProcessUsage {
 
 interface Sample {
   readonly at: number;
+  /** Busy and total jiffies of the whole box (every core, every process, ours or not). */
+  readonly box: { busy: number; total: number };
   readonly ticks: Map<string, number>;
   readonly rssKb: Map<string, number>;
 }
@@ -69,7 +72,7 @@ export class ProcessSampler {
     for (const [group, kb] of rssKb) {
       this.maxRssKb.set(group, Math.max(this.maxRssKb.get(group) ?? 0, kb));
     }
-    return { at: Date.now(), ticks, rssKb };
+    return { at: Date.now(), ticks, rssKb, box: boxTicks() };
   }
 
   start(intervalMs = 1_000): void {
@@ -78,6 +81,14 @@ export class ProcessSampler {
     this.last = this.first;
     this.timer = setInterval(() => (this.last = this.sample()), intervalMs);
     this.timer.unref();
+  }
+
+  /** The whole box's CPU over the last window, in percent of one core, whoever used it. */
+  boxCpuPercent(): number {
+    if (!this.first || !this.last) return Number.NaN;
+    const busy = this.last.box.busy - this.first.box.busy;
+    const total = this.last.box.total - this.first.box.total;
+    return total > 0 ? (busy / total) * 100 * cpus().length : Number.NaN;
   }
 
   stop(): Record<string, ProcessUsage> {
@@ -103,6 +114,15 @@ export class ProcessSampler {
     }
     return usage;
   }
+}
+
+function boxTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 function escape(text: string): string {

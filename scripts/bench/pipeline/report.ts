@@ -6,6 +6,8 @@ import type { ProcessUsage } from './process-stats';
 export interface MeasuredPhase {
   readonly figures: PhaseFigures;
   readonly processes: Record<string, ProcessUsage>;
+  /** The whole box, other people's processes included (the machine is shared). */
+  readonly boxCpuPercent: number;
   readonly commitsPerOrder: number;
   readonly kafkaMessagesPerOrder: number;
   readonly drain?: { seconds: number; unfinished: number };
@@ -16,6 +18,13 @@ export interface PipelineBenchResult {
   readonly command: string;
   readonly machine: { cores: number; model: string | undefined; memoryGiB: number };
   readonly baselines: { kafka: KafkaBaseline; postgres: PostgresBaseline };
+  /** The pipeline with no orders: its background cost. */
+  readonly idle: {
+    seconds: number;
+    processes: Record<string, ProcessUsage>;
+    boxCpuPercent: number;
+    transactionsPerSecond: number;
+  };
   readonly steady: MeasuredPhase;
   readonly ramp: readonly MeasuredPhase[];
   readonly atEnd: { consumerLag: Record<string, number>; outboxBacklog: Record<string, number> };
@@ -99,21 +108,49 @@ export function renderMarkdown(result: PipelineBenchResult): string {
   );
 
   const groups = [...new Set(phases.flatMap((phase) => Object.keys(phase.processes)))].sort();
+  // CPU time per order: what each process spends on one order that goes all the way through,
+  // measured in the steady phase above its idle cost (pollers, relays, heartbeats), over the
+  // orders handed over meanwhile.
+  const steadyRate = result.steady.figures.perSecond.handedOver;
+  const marginal = (phaseCpu: number | undefined, idleCpu: number | undefined) =>
+    phaseCpu !== undefined && steadyRate > 0
+      ? round(((phaseCpu - (idleCpu ?? 0)) * 10) / steadyRate, 2)
+      : '-';
+  const idleCpu = (group: string) => {
+    const u = result.idle.processes[group];
+    return u ? `${round(u.cpuPercent, 0)}%` : '-';
+  };
   const processTable = markdownTable(
     [
       'process',
+      'CPU idle',
       `CPU / max RSS, ${result.steady.figures.name}`,
+      'CPU ms per order (steady, above idle)',
       `CPU / max RSS, ${last.figures.name}`,
     ],
-    groups.map((group) => [
-      group,
-      cpuRow(result.steady.processes, group),
-      cpuRow(last.processes, group),
-    ]),
+    [
+      ...groups.map((group) => [
+        group,
+        idleCpu(group),
+        cpuRow(result.steady.processes, group),
+        marginal(
+          result.steady.processes[group]?.cpuPercent,
+          result.idle.processes[group]?.cpuPercent,
+        ),
+        cpuRow(last.processes, group),
+      ]),
+      [
+        'whole box (every process, other users included)',
+        `${round(result.idle.boxCpuPercent, 0)}%`,
+        `${round(result.steady.boxCpuPercent, 0)}%`,
+        marginal(result.steady.boxCpuPercent, result.idle.boxCpuPercent),
+        `${round(last.boxCpuPercent, 0)}%`,
+      ],
+    ],
   );
 
   const perOrder = (phase: MeasuredPhase) =>
-    `${round(phase.commitsPerOrder, 1)} PostgreSQL commits and ${round(phase.kafkaMessagesPerOrder, 1)} Kafka messages per accepted order`;
+    `${round(phase.commitsPerOrder, 1)} PostgreSQL transactions and ${round(phase.kafkaMessagesPerOrder, 1)} Kafka messages per accepted order`;
   const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
   const listed = (record: Record<string, number>) =>
     Object.entries(record)
@@ -132,7 +169,7 @@ export function renderMarkdown(result: PipelineBenchResult): string {
     '',
     boundTable,
     '',
-    `Work per order: ${perOrder(result.steady)} (steady phase).`,
+    `Work per order: ${perOrder(result.steady)} (steady phase; transactions include read-only ones, and anything else using the database meanwhile: ${round(result.idle.transactionsPerSecond, 0)}/s with no orders).`,
     '',
     'CPU (percent of one core; 200% is the whole box) and memory per process:',
     '',
