@@ -46,6 +46,7 @@ const COMMANDS = {
   start,
   'kafka:start': kafkaStart,
   'kafka:stop': kafkaStop,
+  bench: () => runBuilt('bench/pipeline-bench.js'),
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
 };
@@ -350,7 +351,8 @@ async function runBuilt(script) {
 // start: setup, then run and supervise every service until Ctrl-C
 
 async function start() {
-  const env = await setup({ traces: true });
+  // LUMEN_TRACES=off: no Zipkin, spans exported nowhere (the load benchmark's default).
+  const env = await setup({ traces: process.env.LUMEN_TRACES !== 'off' });
   const shutdown = waitForShutdownSignal();
   // Signal listeners alone do not keep Node running; this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
