@@ -7,6 +7,7 @@ import { PrivacyConfigModule } from './config/privacy-config.module';
 import { PRIVACY_CONFIG, type PrivacyConfig } from './config/privacy.config';
 import { PrivacyDatabaseModule } from './database/privacy-database.module';
 import { KeysModule } from './keys/keys.module';
+import { PrivacyMetricsModule } from './metrics/privacy-metrics.module';
 
 @Module({})
 export class PrivacyAppModule {
@@ -30,6 +31,7 @@ export class PrivacyAppModule {
           }),
         }),
         KeysModule,
+        PrivacyMetricsModule.forRoot(config),
       ],
     };
   }

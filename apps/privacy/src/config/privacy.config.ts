@@ -20,6 +20,8 @@ const privacyEnvSchema = z
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_SCHEMA: envFields.databaseSchema('privacy'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,
     /** 32 random bytes, base64: `openssl rand -base64 32`. */
@@ -47,6 +49,7 @@ export interface PrivacyConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly keysDir: string;
   readonly logLevel: string;
   readonly masterKey: MasterKey;
@@ -67,6 +70,7 @@ export function loadPrivacyConfig(env: Environment = process.env): PrivacyConfig
     databaseUrl: parsed.DATABASE_URL,
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
     logLevel: parsed.LOG_LEVEL,
     masterKey: new MasterKey(
