@@ -155,13 +155,14 @@ function hideKafkajsTimerWarning() {
 }
 
 async function loadInfra() {
-  const [kafka, postgres, redis, zipkin] = await Promise.all([
+  const [kafka, postgres, redis, zipkin, systemTools] = await Promise.all([
     import('./infra/kafka.mjs'),
     import('./infra/postgres.mjs'),
     import('./infra/redis.mjs'),
     import('./infra/zipkin.mjs'),
+    import('./infra/system-tools.mjs'),
   ]);
-  return { ...kafka, ...postgres, ...redis, ...zipkin };
+  return { ...kafka, ...postgres, ...redis, ...zipkin, ...systemTools };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +173,8 @@ async function loadInfra() {
  * too and services export their spans to it; otherwise (tests) they export nowhere unless
  * OTEL_TRACES_EXPORTER says so.
  */
-async function setup({ traces = false } = {}) {
+async function setup({ traces = false, testTools = false } = {}) {
+  const toolsEnv = {};
   const results = await Promise.allSettled([
     step('postgres', () => infra.ensurePostgres({ log: say })),
     step('redis', () => infra.ensureRedis({ log: say })),
@@ -185,11 +187,18 @@ async function setup({ traces = false } = {}) {
           return undefined;
         })
       : Promise.resolve(undefined),
+    // A browser and promtool for the tests that check the operations page and alert rules.
+    testTools
+      ? step('test tools', async () => {
+          Object.assign(toolsEnv, await infra.ensureTestTools({ log: say }));
+          return Object.values(toolsEnv).join(', ');
+        })
+      : Promise.resolve(undefined),
   ]);
   const failure = results.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;
 
-  const env = serviceEnv(results[2].value, results[3].value);
+  const env = { ...serviceEnv(results[2].value, results[3].value), ...toolsEnv };
   await step('build', async () => {
     await mustRun('tsc', path.join(BIN, 'tsc'), ['-p', 'tsconfig.build.json'], env);
     return 'tsc -p tsconfig.build.json';
@@ -232,7 +241,7 @@ async function test() {
   const summary = [];
   const totals = { passed: 0, failed: 0 };
   try {
-    const env = await setup();
+    const env = await setup({ testTools: true });
     summary.push({ name: 'setup', status: 'ok', seconds: secondsSince(started) });
     const checks = [
       ['prettier', path.join(BIN, 'prettier'), ['--check', '.']],
