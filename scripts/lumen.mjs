@@ -30,6 +30,7 @@ const PORTS = {
   privacy: 3003,
   'gateway-simulator': 3101,
   'carrier-simulator': 3102,
+  operations: 3200,
 };
 
 // kafkajs 2.2.4 hands setTimeout a negative delay after every broker response
@@ -384,6 +385,9 @@ async function start() {
   }
   if (env.OTEL_TRACES_EXPORTER === 'zipkin')
     say(`traces: ${infra.ZIPKIN_UI} (one trace per order)`);
+  if (apps.includes('operations')) {
+    say(`operations page: http://127.0.0.1:${appPort('operations')}/ (metrics: <service>/metrics)`);
+  }
   if (apps.includes('checkout')) {
     say(`API docs: http://127.0.0.1:${appPort('checkout')}/openapi.json`);
   }

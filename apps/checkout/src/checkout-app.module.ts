@@ -9,6 +9,7 @@ import { CheckoutConfigModule } from './config/checkout-config.module';
 import { CHECKOUT_CONFIG, type CheckoutConfig } from './config/checkout.config';
 import { CheckoutDatabaseModule } from './database/checkout-database.module';
 import { KeysModule } from './keys/keys.module';
+import { CheckoutMetricsModule } from './metrics/checkout-metrics.module';
 import { CheckoutExceptionFilter } from './orders/api/checkout-exception.filter';
 import { OrdersModule } from './orders/orders.module';
 import { PrivacyPolicyModule } from './privacy-policy/privacy-policy.module';
@@ -42,6 +43,7 @@ export class CheckoutAppModule {
         OrdersModule,
         ApiDocsModule,
         StaffModule,
+        CheckoutMetricsModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: CheckoutExceptionFilter }],
     };

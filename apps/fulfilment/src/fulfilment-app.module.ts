@@ -7,6 +7,7 @@ import type { Logger } from '#lumen/observability';
 import { FulfilmentConfigModule } from './config/fulfilment-config.module';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from './config/fulfilment.config';
 import { FulfilmentDatabaseModule } from './database/fulfilment-database.module';
+import { FulfilmentMetricsModule } from './metrics/fulfilment-metrics.module';
 import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.filter';
 import { ShipmentsModule } from './shipments/shipments.module';
 
@@ -33,6 +34,7 @@ export class FulfilmentAppModule {
           }),
         }),
         ShipmentsModule,
+        FulfilmentMetricsModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

@@ -6,6 +6,7 @@ import { createLogger } from '#lumen/observability';
 import { PaymentConfigModule } from './config/payment-config.module';
 import { PAYMENT_CONFIG, type PaymentConfig } from './config/payment.config';
 import { PaymentDatabaseModule } from './database/payment-database.module';
+import { PaymentMetricsModule } from './metrics/payment-metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class PaymentAppModule {
           }),
         }),
         PaymentsModule,
+        PaymentMetricsModule.forRoot(config),
       ],
     };
   }

@@ -19,6 +19,8 @@ const checkoutEnvSchema = z
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_SCHEMA: envFields.databaseSchema('checkout'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,
     /** The key service; defaults to the privacy service on this machine (`npm start` sets its port). */
@@ -66,6 +68,7 @@ export interface CheckoutConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly keysDir: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
@@ -91,6 +94,7 @@ export function loadCheckoutConfig(env: Environment = process.env): CheckoutConf
     databaseUrl: parsed.DATABASE_URL,
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
     logLevel: parsed.LOG_LEVEL,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,

@@ -22,6 +22,8 @@ const fulfilmentEnvSchema = z
     // the schema, and PostgreSQL refuses channel names over 63 bytes.
     DATABASE_SCHEMA: envFields.databaseSchema('fulfilment', 37),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
     LOG_LEVEL: envFields.logLevel,
     /** Kafka consumer group (and inbox name); tests use their own. */
@@ -95,6 +97,7 @@ export interface FulfilmentConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly keysDir: string;
   readonly logLevel: string;
   readonly consumerGroup: string;
@@ -140,6 +143,7 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
     databaseUrl: parsed.DATABASE_URL,
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
     logLevel: parsed.LOG_LEVEL,
     consumerGroup: parsed.FULFILMENT_CONSUMER_GROUP,

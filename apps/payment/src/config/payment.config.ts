@@ -9,6 +9,8 @@ const paymentEnvSchema = z
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_SCHEMA: envFields.databaseSchema('payment'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     /** Consumer group and inbox name; tests use their own. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('payment'),
     LUMEN_KEYS_DIR: envFields.keysDir,
@@ -57,6 +59,7 @@ export interface PaymentConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly consumerGroup: string;
   readonly keysDir: string;
   readonly logLevel: string;
@@ -88,6 +91,7 @@ export function loadPaymentConfig(env: Environment = process.env): PaymentConfig
     databaseUrl: p.DATABASE_URL,
     databaseSchema: p.DATABASE_SCHEMA,
     kafkaBrokers: p.KAFKA_BROKERS,
+    redisUrl: p.REDIS_URL,
     consumerGroup: p.KAFKA_CONSUMER_GROUP,
     keysDir: p.LUMEN_KEYS_DIR,
     logLevel: p.LOG_LEVEL,

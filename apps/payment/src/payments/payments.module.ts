@@ -27,6 +27,7 @@ import { TypeOrmAfterCommit } from './infrastructure/type-orm-after-commit';
 import { TypeOrmCardTokenKeyRepository } from './infrastructure/type-orm-card-token-key.repository';
 import { TypeOrmGatewayRefusalAudit } from './infrastructure/type-orm-gateway-refusal.audit';
 import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repository';
+import { MeasuredPaymentGateway } from '../metrics/measured-payment.gateway';
 
 @Module({
   controllers: [GatewayNotificationsController],
@@ -71,7 +72,12 @@ import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repo
           timeoutMs: c.gatewayTimeoutMs,
         }),
     },
-    { provide: PaymentGateway, useClass: SimulatorGatewayAdapter },
+    SimulatorGatewayAdapter,
+    {
+      provide: PaymentGateway,
+      inject: [SimulatorGatewayAdapter],
+      useFactory: (gateway: SimulatorGatewayAdapter) => new MeasuredPaymentGateway(gateway),
+    },
     { provide: CardTokenVault, useClass: KeyServiceCardTokenVault },
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: CardTokenKeyRepository, useClass: TypeOrmCardTokenKeyRepository },
