@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { SUBJECT_RIGHTS_RESPONDERS } from './topics/privacy-subject-rights.v1';
+import {
+  SUBJECT_RIGHTS_RESPONDERS,
+  type SubjectRightsResponder,
+} from './topics/privacy-subject-rights.v1';
 
 /**
  * The document a service seals into `<service>.access.fragment.v1` (field `fragment`): its whole
@@ -8,7 +11,9 @@ import { SUBJECT_RIGHTS_RESPONDERS } from './topics/privacy-subject-rights.v1';
  *
  * Seal it as `JSON.stringify(document)` with context
  * `{ field: 'privacy.access.fragment', subject: 'request:<requestId>' }` under a data key of
- * purpose `subject-access`, subject `request:<requestId>`, allowedServices [<service>, 'privacy'].
+ * purpose `subject-access`, subject `request:<requestId>:<service>` (one key per answering
+ * service: the key service keeps one live key per subject and purpose, and each service shares
+ * its own with privacy alone), allowedServices [<service>, 'privacy'].
  *
  * Everything inside is in the clear once opened: the decrypted values are the point of the
  * package. A value whose key was destroyed (the card token after payment) is not an error: list
@@ -107,7 +112,8 @@ export type SubjectAccessFragmentDocumentInput = z.input<
 /** The seal context and key of a fragment, so both sides state them the same way. */
 export const subjectAccessFragmentSeal = {
   keyPurpose: 'subject-access',
-  keySubject: (requestId: string): string => `request:${requestId}`,
+  keySubject: (requestId: string, service: SubjectRightsResponder): string =>
+    `request:${requestId}:${service}`,
   context: (requestId: string): { field: string; subject: string } => ({
     field: 'privacy.access.fragment',
     subject: `request:${requestId}`,
