@@ -12,7 +12,9 @@ import { KeysModule } from './keys/keys.module';
 import { CheckoutExceptionFilter } from './orders/api/checkout-exception.filter';
 import { OrdersModule } from './orders/orders.module';
 import { PrivacyPolicyModule } from './privacy-policy/privacy-policy.module';
+import { RetentionModule } from './retention/retention.module';
 import { StorefrontsModule } from './storefronts/storefronts.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class CheckoutAppModule {
@@ -39,6 +41,8 @@ export class CheckoutAppModule {
         StorefrontsModule,
         PrivacyPolicyModule,
         OrdersModule,
+        SubjectRightsModule,
+        RetentionModule,
         ApiDocsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: CheckoutExceptionFilter }],

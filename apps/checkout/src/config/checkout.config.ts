@@ -20,6 +20,7 @@ const checkoutEnvSchema = z
     DATABASE_SCHEMA: envFields.databaseSchema('checkout'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** The key service; defaults to the privacy service on this machine (`npm start` sets its port). */
     KEY_SERVICE_URL: z
@@ -67,6 +68,8 @@ export interface CheckoutConfig {
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what checkout deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
   /** Keys the HMAC blind index of customers' e-mail addresses (and request fingerprints). */
@@ -92,6 +95,7 @@ export function loadCheckoutConfig(env: Environment = process.env): CheckoutConf
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,
     indexSecret: secret === undefined ? DEVELOPMENT_INDEX_SECRET : Buffer.from(secret, 'base64'),
