@@ -7,6 +7,7 @@ import { PaymentConfigModule } from './config/payment-config.module';
 import { PAYMENT_CONFIG, type PaymentConfig } from './config/payment.config';
 import { PaymentDatabaseModule } from './database/payment-database.module';
 import { PaymentsModule } from './payments/payments.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -30,6 +31,7 @@ export class PaymentAppModule {
           }),
         }),
         PaymentsModule,
+        RetentionModule,
       ],
     };
   }

@@ -27,8 +27,10 @@ import { TypeOrmAfterCommit } from './infrastructure/type-orm-after-commit';
 import { TypeOrmCardTokenKeyRepository } from './infrastructure/type-orm-card-token-key.repository';
 import { TypeOrmGatewayRefusalAudit } from './infrastructure/type-orm-gateway-refusal.audit';
 import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repository';
+import { SubjectRightsModule } from '../subject-rights/subject-rights.module';
 
 @Module({
+  imports: [SubjectRightsModule],
   controllers: [GatewayNotificationsController],
   providers: [
     {
