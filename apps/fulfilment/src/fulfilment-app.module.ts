@@ -8,7 +8,9 @@ import { FulfilmentConfigModule } from './config/fulfilment-config.module';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from './config/fulfilment.config';
 import { FulfilmentDatabaseModule } from './database/fulfilment-database.module';
 import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.filter';
+import { RetentionModule } from './retention/retention.module';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class FulfilmentAppModule {
@@ -33,6 +35,8 @@ export class FulfilmentAppModule {
           }),
         }),
         ShipmentsModule,
+        SubjectRightsModule,
+        RetentionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

@@ -23,6 +23,7 @@ const fulfilmentEnvSchema = z
     DATABASE_SCHEMA: envFields.databaseSchema('fulfilment', 37),
     KAFKA_BROKERS: envFields.kafkaBrokers,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** Kafka consumer group (and inbox name); tests use their own. */
     FULFILMENT_CONSUMER_GROUP: z
@@ -96,6 +97,8 @@ export interface FulfilmentConfig {
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what this service deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly consumerGroup: string;
   readonly keyServiceUrl: string;
@@ -141,6 +144,7 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     consumerGroup: parsed.FULFILMENT_CONSUMER_GROUP,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,
