@@ -220,6 +220,14 @@ export interface Harness {
   readonly carrierKeysDir: string;
   readonly fulfilmentDb: DataSource;
   readonly fulfilmentSchema: string;
+  /** The running fulfilment app, to reach its providers (the retention job). */
+  readonly app: NestFastifyApplication;
+  /** The key service's schema: which keys exist for whom. */
+  readonly privacyDb: DataSource;
+  /** A fresh key service client (empty cache) signing as `service`. */
+  client(service: 'checkout' | 'fulfilment' | 'payment' | 'privacy'): KeyServiceClient;
+  /** Publishes an event as the privacy service does (`privacy.access.requested.v1`, …). */
+  askPrivacy(topic: string, key: string, payload: unknown): Promise<string>;
   readonly fulfilmentUrl: string;
   readonly simulatorUrl: string;
   readonly callbackUrl: string;
@@ -321,6 +329,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     'payment.payment.confirmed.v1',
     'payment.payment.failed.v1',
     'privacy.key.destroyed.v1',
+    'privacy.access.requested.v1',
+    'privacy.subject.erased.v1',
   ];
   const topics = new FulfilmentTopicReader();
   await Promise.all([startGroupAtEnd(consumerGroup, consumed), topics.start()]);
@@ -361,6 +371,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const signers = {
     checkout: loadEventSigner(keysDir, 'checkout'),
     payment: loadEventSigner(keysDir, 'payment'),
+    privacy: loadEventSigner(keysDir, 'privacy'),
   };
 
   const sent = new Map<string, OutgoingMessage>();
@@ -400,6 +411,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     carrierKeysDir,
     fulfilmentDb,
     fulfilmentSchema,
+    app: fulfilment,
+    privacyDb,
+    client: (service) =>
+      new KeyServiceClient({ baseUrl: privacyUrl, signer: loadEventSigner(keysDir, service) }),
+    askPrivacy: (topic, key, payload) =>
+      publish(signers.privacy, topic, key, payload, randomUUID()),
     fulfilmentUrl: urlOf(fulfilment),
     simulatorUrl,
     callbackUrl,
