@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { StaffModule } from './staff/staff.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { DisclosuresModule } from './disclosures/disclosures.module';
+import { AccessReviewModule } from './access-review/access-review.module';
 
 @Module({})
 export class PrivacyAppModule {
@@ -38,6 +39,7 @@ export class PrivacyAppModule {
         StaffModule,
         StatisticsModule,
         DisclosuresModule,
+        AccessReviewModule,
       ],
     };
   }
