@@ -48,6 +48,7 @@ const COMMANDS = {
   'kafka:stop': kafkaStop,
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
+  'staff:create': () => runBuilt('staff/create-staff-account.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
