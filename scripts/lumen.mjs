@@ -50,6 +50,7 @@ const COMMANDS = {
   bench: () => runBuilt('bench/pipeline-bench.js'),
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
+  'staff:create': () => runBuilt('staff/create-staff-account.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */

@@ -12,6 +12,7 @@ import { StaffModule } from './staff/staff.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { DisclosuresModule } from './disclosures/disclosures.module';
 import { PrivacyMetricsModule } from './metrics/privacy-metrics.module';
+import { AccessReviewModule } from './access-review/access-review.module';
 
 @Module({})
 export class PrivacyAppModule {
@@ -40,6 +41,7 @@ export class PrivacyAppModule {
         StatisticsModule,
         DisclosuresModule,
         PrivacyMetricsModule.forRoot(config),
+        AccessReviewModule,
       ],
     };
   }
