@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { findRoot, startPipeline, type Pipeline } from '../../scripts/pipeline/start-pipeline';
 import { StorefrontClient } from '../../scripts/pipeline/storefront-client';
+import { allQueries, exposedNames, serviceMetricNamesIn } from '../support/deploy-queries';
 
-const CHROMIUM = process.env['LUMEN_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
  * The operations page, as a person opens it: the pipeline runs as `npm start` runs it, a few
@@ -137,5 +138,20 @@ describe('the operations page', () => {
       const body = (await ready.json()) as { dependencies: { name: string; ok: boolean }[] };
       expect(body.dependencies.map((d) => d.name).sort()).toEqual(['kafka', 'postgres', 'redis']);
     }
+  });
+
+  it('exposes, from the running services, every metric the alert rules and dashboards query', async () => {
+    const exposed = new Set<string>();
+    for (const [service, url] of Object.entries(pipeline.urls)) {
+      const response = await fetch(`${url}/metrics`);
+      expect({ service, status: response.status }).toEqual({ service, status: 200 });
+      for (const name of exposedNames(await response.text())) exposed.add(name);
+    }
+    const missing = allQueries(root).flatMap(({ where, expr }) =>
+      serviceMetricNamesIn(expr)
+        .filter((name) => !exposed.has(name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -9,11 +9,14 @@ import { startPeriodicReading } from '#lumen/metrics';
 import { privacyMetrics } from './privacy.metrics';
 
 /**
- * The table privacy requests are kept in, once the subject-rights work lands it: one row per
- * request with `kind`, `due_at` and `answered_at`. Until it exists the deadline gauges stay empty
- * and `lumen_privacy_request_tracking_available` is 0, which the dashboards show as such.
+ * Privacy requests live in `subject_requests` (the subject-rights work): `kind` is access or
+ * erasure, `due_on` the last day to answer (restamped from the day identity is proven, the
+ * legal clock's pause), and a request is being worked on, so its clock runs, while `gathering`
+ * or `erasing`. Until that table exists the deadline gauges stay empty and
+ * `lumen_privacy_request_tracking_available` is 0, which the dashboards show as such.
  */
-const PRIVACY_REQUESTS_TABLE = 'privacy_requests';
+const PRIVACY_REQUESTS_TABLE = 'subject_requests';
+const REQUEST_KINDS = ['access', 'erasure'] as const;
 
 /** Keeps live data-key counts and privacy-request deadlines current, every few seconds. */
 @Injectable()
@@ -53,21 +56,25 @@ export class PrivacyFiguresReading implements OnApplicationBootstrap, OnApplicat
     const tracked = table?.found != null;
     privacyMetrics.privacyRequestTracking.set(tracked ? 1 : 0);
     if (!tracked) return;
+    // A request is due by the end of its `due_on` day, UTC.
     const rows = await this.dataSource.query<
       { kind: string; open: number; overdue: number; nearest: number }[]
     >(
       `SELECT kind, count(*)::int AS open,
-              count(*) FILTER (WHERE due_at < now())::int AS overdue,
-              EXTRACT(EPOCH FROM min(due_at) - now())::float8 AS nearest
-         FROM ${PRIVACY_REQUESTS_TABLE} WHERE answered_at IS NULL GROUP BY kind`,
+              count(*) FILTER (WHERE deadline < now())::int AS overdue,
+              EXTRACT(EPOCH FROM min(deadline) - now())::float8 AS nearest
+         FROM (SELECT kind, (due_on + 1)::timestamp AT TIME ZONE 'UTC' AS deadline
+                 FROM ${PRIVACY_REQUESTS_TABLE}
+                WHERE status IN ('gathering', 'erasing')) AS open_requests
+        GROUP BY kind`,
     );
-    privacyMetrics.privacyRequestsOpen.reset();
-    privacyMetrics.privacyRequestsOverdue.reset();
+    const byKind = new Map(rows.map((row) => [row.kind, row]));
     privacyMetrics.privacyRequestNearestDeadline.reset();
-    for (const row of rows) {
-      privacyMetrics.privacyRequestsOpen.set({ kind: row.kind }, row.open);
-      privacyMetrics.privacyRequestsOverdue.set({ kind: row.kind }, row.overdue);
-      privacyMetrics.privacyRequestNearestDeadline.set({ kind: row.kind }, row.nearest);
+    for (const kind of REQUEST_KINDS) {
+      const row = byKind.get(kind);
+      privacyMetrics.privacyRequestsOpen.set({ kind }, row?.open ?? 0);
+      privacyMetrics.privacyRequestsOverdue.set({ kind }, row?.overdue ?? 0);
+      if (row) privacyMetrics.privacyRequestNearestDeadline.set({ kind }, row.nearest);
     }
   }
 }
