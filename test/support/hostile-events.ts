@@ -241,7 +241,8 @@ export class DeadLetterWatch {
 
   constructor(
     private readonly brokers: string,
-    private readonly consumerGroup: string,
+    /** Only dead letters of this consumer group count; any group's when left out. */
+    private readonly consumerGroup?: string,
   ) {}
 
   async start(topics: readonly string[]): Promise<void> {
@@ -265,7 +266,10 @@ export class DeadLetterWatch {
           Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
         );
         const caseId = headers[FUZZ_CASE_HEADER];
-        if (caseId !== undefined && headers['lumen-dlq-consumer'] === this.consumerGroup) {
+        if (
+          caseId !== undefined &&
+          (this.consumerGroup === undefined || headers['lumen-dlq-consumer'] === this.consumerGroup)
+        ) {
           this.arrived.set(caseId, headers['lumen-dlq-reason'] ?? '');
         }
         return Promise.resolve();
