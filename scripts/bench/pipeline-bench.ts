@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Pool } from 'pg';
@@ -44,7 +44,7 @@ const config = loadConfig(
     BENCH_STEADY_SECONDS: z.coerce.number().positive().default(30),
     BENCH_RAMP_RATES: z
       .string()
-      .default('200,400,600,800,1000,1200,1500')
+      .default('10,20,40,80,160,320,640,1000,1280')
       .transform((text) => text.split(',').map(Number))
       .pipe(z.array(z.number().positive()).min(1)),
     BENCH_STEP_SECONDS: z.coerce.number().positive().default(10),
@@ -187,6 +187,7 @@ async function drain(
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadAtStart = loadavg();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   console.log(
     `Pipeline benchmark: steady ${config.BENCH_STEADY_RATE}/s for ${config.BENCH_STEADY_SECONDS} s, ` +
@@ -323,6 +324,8 @@ async function main(): Promise<void> {
       true,
     );
 
+    // What the steady phase left behind, if it outran the pipeline: the ramp starts on it.
+    const inFlightAtRampStart = await countUnfinished(pool, [...stages.keys()]);
     const ramp: MeasuredPhase[] = [];
     for (const rate of config.BENCH_RAMP_RATES) {
       const step = await measure(`ramp ${rate}/s`, rate, config.BENCH_STEP_SECONDS, false);
@@ -356,6 +359,8 @@ async function main(): Promise<void> {
       config,
       baselines: { kafka: rawKafka, postgres: rawPostgres },
       idle,
+      inFlightAtRampStart,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
       steady,
       ramp,
       atEnd,

@@ -44,6 +44,13 @@ export async function kafkaBaseline(
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
+    // The clock starts once the consumer holds its partitions: joining the group takes
+    // seconds and is not throughput.
+    const joined = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        resolve();
+      });
+    });
     let received = 0;
     let onAll: () => void = () => undefined;
     const all = new Promise<void>((resolve) => (onAll = resolve));
@@ -62,6 +69,7 @@ export async function kafkaBaseline(
         if (received >= messages) onAll();
       },
     });
+    await joined;
     const padding = 'x'.repeat(Math.max(0, messageBytes - 40));
     const started = Date.now();
     for (let sent = 0; sent < messages; sent += 500) {

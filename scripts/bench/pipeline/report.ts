@@ -26,6 +26,10 @@ export interface PipelineBenchResult {
     transactionsPerSecond: number;
   };
   readonly steady: MeasuredPhase;
+  /** Orders of the steady phase not yet handed over when the ramp began. */
+  readonly inFlightAtRampStart: number;
+  /** The box's 1, 5 and 15-minute load averages: how shared the 2 cores were. */
+  readonly loadAverage: { atStart: number[]; atEnd: number[] };
   readonly ramp: readonly MeasuredPhase[];
   readonly atEnd: { consumerLag: Record<string, number>; outboxBacklog: Record<string, number> };
   readonly afterDrain: {
@@ -161,11 +165,14 @@ export function renderMarkdown(result: PipelineBenchResult): string {
     `### Pipeline benchmark, ${result.at}`,
     '',
     `\`${result.command}\` on ${result.machine.cores} cores (${result.machine.model ?? 'unknown CPU'}), ` +
-      `${result.machine.memoryGiB} GiB; broker, PostgreSQL, Redis, the six services and the load generator on one box.`,
+      `${result.machine.memoryGiB} GiB; broker, PostgreSQL, Redis, the six services and the load generator on one box; ` +
+      `load average ${result.loadAverage.atStart.map((n) => round(n, 1)).join(' ')} at the start, ` +
+      `${result.loadAverage.atEnd.map((n) => round(n, 1)).join(' ')} at the end (other users' work included).`,
     '',
     stageTable,
     '',
-    `Sustained end to end (every stage ≥ the saturation share of the offered rate): **${best.rate} orders/s**.`,
+    `Sustained end to end (every stage ≥ the saturation share of the offered rate): **${best.rate} orders/s**. ` +
+      `The ramp began with ${result.inFlightAtRampStart} steady-phase orders still in flight.`,
     '',
     boundTable,
     '',
