@@ -48,6 +48,7 @@ const COMMANDS = {
   'kafka:stop': kafkaStop,
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
+  chaos: () => runBuilt('chaos/chaos.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -325,7 +326,7 @@ function printSummary(summary, started) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// bench, sweep: setup, then one program compiled from scripts/**/*.ts; it prints its figures
+// bench, sweep, chaos: setup, then one program compiled from scripts/**/*.ts; it prints its figures
 
 async function runBuilt(script) {
   const env = await setup();
