@@ -214,15 +214,23 @@ async function inject(
         detail: `next ${String(fault.count)} requests accepted, answer never sent`,
       };
     case 'carrier-refusals': {
+      // A window of time alone often refuses nothing (fulfilment may be down, or between
+      // handovers): refuse until a few shipments were refused, within the window at most.
+      const before = await switches.carrierRefusals();
       await switches.carrier({
         refuse: { code: 'unserviceable-address', reason: 'Chaos: no deliveries there today' },
       });
-      await sleep(fault.windowMs ?? 0);
+      const until = Date.now() + (fault.windowMs ?? 0);
+      let refused = 0;
+      while (Date.now() < until && refused < (fault.count ?? 1)) {
+        await sleep(250);
+        refused = (await switches.carrierRefusals()) - before;
+      }
       await switches.carrier({ refuse: null });
       return {
         kind: fault.kind,
         target: 'carrier',
-        detail: `new shipments refused for good for ${String((fault.windowMs ?? 0) / 1000)}s`,
+        detail: `new shipments refused for good until ${String(refused)} were (${String(fault.count)} wanted, ${String((fault.windowMs ?? 0) / 1000)}s at most)`,
       };
     }
   }

@@ -19,9 +19,9 @@ export interface PlannedFault {
   readonly kind: FaultKind;
   /** The service to kill; empty for the others. */
   readonly target: string;
-  /** Gateway timeouts and carrier refusals: how long the switch stays on. */
+  /** Gateway timeouts and carrier refusals: how long the switch stays on (at most). */
   readonly windowMs?: number;
-  /** Gateway 5xx, carrier 5xx and hangs: how many requests. */
+  /** Gateway 5xx, carrier 5xx and hangs: how many requests; refusals: how many to refuse. */
   readonly count?: number;
 }
 
@@ -97,7 +97,7 @@ export function planFaults(options: PlanOptions): PlannedFault[] {
       { atMs: at(from, to), kind: 'gateway-errors', target: '', count: 6 },
       { atMs: at(from, to), kind: 'carrier-errors', target: '', count: 4 },
       { atMs: at(from, to), kind: 'carrier-hangs', target: '', count: 2 },
-      { atMs: at(from, to), kind: 'carrier-refusals', target: '', windowMs: 3_000 },
+      { atMs: at(from, to), kind: 'carrier-refusals', target: '', windowMs: 20_000, count: 3 },
     );
   }
   return plan.sort((a, b) => a.atMs - b.atMs);

@@ -216,6 +216,14 @@ export class SimulatorSwitches {
     await this.put(`${this.carrierUrl}/_test/switches`, patch, {});
   }
 
+  /** Shipment requests the carrier refused so far (first asks and repeats alike). */
+  async carrierRefusals(): Promise<number> {
+    const response = await fetch(`${this.carrierUrl}/_test/received`);
+    if (!response.ok) throw new Error(`GET /_test/received answered ${String(response.status)}`);
+    const { requests } = (await response.json()) as { requests: { outcome: string }[] };
+    return requests.filter((r) => r.outcome === 'refused').length;
+  }
+
   private async put(url: string, patch: unknown, headers: Record<string, string>): Promise<void> {
     const response = await fetch(url, {
       method: 'PUT',

@@ -204,11 +204,17 @@ export function judgeInvariants(evidence: Evidence): InvariantResult[] {
   const letters = byPipeline
     .filter((letter) => ours.has(letter.key))
     .map((l) => `${l.topic} ${l.key} (${l.consumer}): ${l.reason} (${l.detail.slice(0, 160)})`);
+  const foreign = new Map<string, number>();
+  for (const letter of byPipeline.filter((l) => !ours.has(l.key)))
+    foreign.set(letter.reason, (foreign.get(letter.reason) ?? 0) + 1);
+  const foreignText = [...foreign].map(([reason, n]) => `${reason} ${String(n)}`).join(', ');
   results.push(
     result(
       'nothing unexpected in a dead-letter topic',
       `${String(evidence.deadLetters.length)} dead letters written during the run, ` +
-        `${String(byPipeline.length)} by the pipeline's consumers, ${String(letters.length)} for its orders`,
+        `${String(byPipeline.length)} by the pipeline's consumers` +
+        (foreignText ? ` (for events not of this run: ${foreignText})` : '') +
+        `, ${String(letters.length)} for its orders`,
       letters,
     ),
   );
