@@ -51,6 +51,7 @@ const COMMANDS = {
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
   'staff:create': () => runBuilt('staff/create-staff-account.main.js'),
+  chaos: () => runBuilt('chaos/chaos.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -337,7 +338,7 @@ function printSummary(summary, started) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// bench, sweep: setup, then one program compiled from scripts/**/*.ts; it prints its figures
+// bench, sweep, chaos: setup, then one program compiled from scripts/**/*.ts; it prints its figures
 
 async function runBuilt(script) {
   const env = await setup();
