@@ -184,6 +184,18 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     await publishAs('checkout', 'checkout.order.placed.v1', orderId, order);
   }
 
+  function allMails(): MailFile[] {
+    let names: string[];
+    try {
+      names = readdirSync(mailDir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(mailDir, name), 'utf8')) as MailFile);
+  }
+
   function mails(requestId: string): MailFile[] {
     let names: string[];
     try {
@@ -397,6 +409,22 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     expect(mails(right.requestId)[0]?.to).toBe(alice.email);
     expect(mails(wrongEmail.requestId)).toHaveLength(0);
     expect(mails(unknown.requestId)).toHaveLength(0);
+    // One of the customer's order ids names them as well as the customer id does.
+    const byOrder = await post('/privacy/requests', {
+      kind: 'access',
+      orderId: aliceOrders[1],
+      email: alice.email.toUpperCase(),
+    });
+    expect(byOrder.status).toBe(202);
+    expect(mails(((await byOrder.json()) as { requestId: string }).requestId)).toHaveLength(1);
+    const both = await post('/privacy/requests', {
+      kind: 'access',
+      orderId: aliceOrders[1],
+      customerId: alice.customerId,
+      email: alice.email,
+    });
+    expect(both.status).toBe(400);
+    expect(JSON.stringify(await both.json())).toContain('customerId');
     // A wrong-email request can never be verified: no code exists for it.
     const response = await post(`/privacy/requests/${wrongEmail.requestId}/verification`, {
       code: codeOf(right.requestId),
@@ -569,6 +597,10 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
   });
 
   it('erases a customer: keys destroyed, own rows gone, services told, signed receipt; others untouched', async () => {
+    // Three codes went to Alice this hour: a fourth request mails nothing, whoever sends it.
+    const throttled = await startRequest('access', alice.customerId, alice.email);
+    expect(mails(throttled.requestId)).toHaveLength(0);
+    clock.advance(3_600_000);
     const request = await verified('erasure', alice);
     expect(request.status).toBe('erasing');
     const keys: { subject: string; destroyed_at: Date | null }[] = await dataSource.query(
@@ -676,6 +708,9 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
       ),
     ).toBe(false);
 
+    // The copies of the mail sent to Alice went with her.
+    expect(allMails().filter((mail) => mail.to === alice.email)).toEqual([]);
+    expect(allMails().some((mail) => mail.to === bob.email)).toBe(true);
     // A new request for the erased customer finds nobody: no code is sent.
     const after = await startRequest('access', alice.customerId, alice.email);
     expect(mails(after.requestId)).toHaveLength(0);

@@ -45,6 +45,8 @@ export class CreateSubjectRightsTables1764900000000 implements MigrationInterfac
         -- SHA-256 of request id and code; NULL when no code was sent (no match) and once purged.
         code_hash             bytea,
         code_expires_at       timestamptz NOT NULL,
+        -- Whether a code was mailed (the hourly limit counts these, locked or not).
+        code_sent             boolean     NOT NULL,
         code_attempts         integer     NOT NULL DEFAULT 0 CHECK (code_attempts >= 0),
         identity_verified_at  timestamptz,
         -- Stamped on arrival, restamped from the day identity was proven (the clock's pause).

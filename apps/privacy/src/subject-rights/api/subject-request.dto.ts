@@ -2,11 +2,21 @@ import { z } from 'zod';
 import { SUBJECT_REQUEST_KINDS } from '../domain/subject-request';
 import { SubjectRightsErrorCode, SubjectRightsException } from '../domain/subject-rights.exception';
 
-export const startRequestBodySchema = z.strictObject({
-  kind: z.enum(SUBJECT_REQUEST_KINDS),
-  customerId: z.string().trim().min(1).max(100),
-  email: z.email().max(320),
-});
+/**
+ * The customer names themselves by the customer id, or by any one of their order ids (what a
+ * storefront's order confirmation shows), plus the e-mail they ordered with.
+ */
+export const startRequestBodySchema = z
+  .strictObject({
+    kind: z.enum(SUBJECT_REQUEST_KINDS),
+    customerId: z.string().trim().min(1).max(100).optional(),
+    orderId: z.uuid().optional(),
+    email: z.email().max(320),
+  })
+  .refine((body) => (body.customerId === undefined) !== (body.orderId === undefined), {
+    message: 'give either customerId or orderId (one of your orders), not both',
+    path: ['customerId'],
+  });
 
 export const verifyRequestBodySchema = z.strictObject({
   code: z.string().regex(/^\d{6}$/, 'expected the 6 digits from the e-mail'),

@@ -6,6 +6,8 @@ import { DestroyKey } from '../../keys/application/destroy-key.use-case';
 import { KeyRecordRepository } from '../../keys/application/key-record.repository';
 import type { DestroyedKey } from '../domain/subject-request';
 import { Clock } from './clock';
+import { EmailOnFile } from './email-on-file';
+import { RetainedMail } from './privacy-retention.tasks';
 import { SubjectRightsRepository } from './subject-rights.repository';
 
 const PRIVACY = 'privacy';
@@ -31,6 +33,8 @@ export class EraseSubject {
     private readonly destroyKey: DestroyKey,
     private readonly outbox: Outbox<LumenTopics>,
     private readonly clock: Clock,
+    private readonly emailOnFile: EmailOnFile,
+    private readonly mail: RetainedMail,
   ) {}
 
   async execute(requestId: string): Promise<void> {
@@ -39,6 +43,8 @@ export class EraseSubject {
     const { customerId } = request;
     const orders = await this.repository.ordersOf(customerId);
     const requests = await this.repository.requestsOf(customerId);
+    // Read before the keys go: the copies of mail sent to this address are erased too.
+    const onFile = await this.emailOnFile.of(customerId);
     const keys = await this.keyRecords.findBySubjects(
       [
         `customer:${customerId}`,
@@ -65,6 +71,8 @@ export class EraseSubject {
         destroyedAt: destroyedAt.toISOString(),
       });
     }
+
+    const mailDeleted = onFile === undefined ? 0 : await this.mail.deleteAddressedTo(onFile.email);
 
     await this.dataSource.transaction(async (tx) => {
       const current = await this.repository.findRequest(requestId, { tx, lock: true });
@@ -96,6 +104,11 @@ export class EraseSubject {
             store: 'privacy.access_packages',
             action: own.packages > 0 ? 'deleted' : 'none-held',
             count: own.packages,
+          },
+          {
+            store: 'privacy.mail-outbox',
+            action: mailDeleted > 0 ? 'deleted' : 'none-held',
+            count: mailDeleted,
           },
           {
             store: 'privacy.subject_requests',

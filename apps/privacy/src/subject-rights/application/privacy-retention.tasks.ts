@@ -6,6 +6,8 @@ import { SubjectRightsRepository } from './subject-rights.repository';
 /** Copies of sent mail the service keeps (the local outbox folder), purged by age. */
 export abstract class RetainedMail {
   abstract deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Erasure: every kept copy sent to `address`. */
+  abstract deleteAddressedTo(address: string): Promise<number>;
 }
 
 /**

@@ -45,17 +45,25 @@ export class StartSubjectRequest {
 
   async execute(command: {
     readonly kind: SubjectRequestKind;
-    readonly customerId: string;
+    readonly customerId?: string;
+    readonly orderId?: string;
     readonly email: string;
   }): Promise<StartSubjectRequestResult> {
     const now = this.clock.now();
     const requestId = randomUUID();
-    const onFile = await this.emailOnFile.of(command.customerId);
+    const customerId =
+      command.customerId ??
+      (command.orderId === undefined
+        ? undefined
+        : await this.repository.customerOfOrder(command.orderId)) ??
+      // An order nobody knows: registered under a name no customer has, so nothing matches.
+      `unknown-order:${command.orderId ?? ''}`;
+    const onFile = await this.emailOnFile.of(customerId);
     const matched = onFile !== undefined && sameEmail(onFile.email, command.email);
     const throttled =
       matched &&
       (await this.repository.countCodesSentSince(
-        command.customerId,
+        customerId,
         new Date(now.getTime() - 3_600_000),
       )) >= IDENTITY_CHECK.maxCodesPerCustomerPerHour;
     const code = matched && !throttled ? newVerificationCode() : undefined;
@@ -63,7 +71,7 @@ export class StartSubjectRequest {
     const request: SubjectRequest = {
       requestId,
       kind: command.kind,
-      customerId: command.customerId,
+      customerId,
       receivedAt: now,
       status: 'awaiting-identity',
       codeHash:

@@ -64,6 +64,7 @@ export abstract class SubjectRightsRepository {
     customerId: string,
     tx?: EntityManager,
   ): Promise<{ orderId: string; placedAt: Date; policyVersion: string }[]>;
+  abstract customerOfOrder(orderId: string): Promise<string | undefined>;
   abstract countCodesSentSince(customerId: string, since: Date): Promise<number>;
 
   abstract insertRequest(tx: EntityManager, request: SubjectRequest): Promise<void>;

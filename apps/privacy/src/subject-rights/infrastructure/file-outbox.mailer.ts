@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Mailer, type MailMessage } from '../application/mailer';
 import { RetainedMail } from '../application/privacy-retention.tasks';
@@ -24,16 +24,31 @@ export class FileOutboxMailer extends Mailer implements RetainedMail {
     await rename(temporary, join(this.dir, name));
   }
 
-  async deleteOlderThan(cutoff: Date): Promise<number> {
-    let names: string[];
+  async deleteAddressedTo(address: string): Promise<number> {
+    let deleted = 0;
+    for (const name of await this.messageFiles()) {
+      const path = join(this.dir, name);
+      const message = JSON.parse(await readFile(path, 'utf8')) as { to?: string };
+      if (message.to?.trim().toLowerCase() === address.trim().toLowerCase()) {
+        await unlink(path);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  private async messageFiles(): Promise<string[]> {
     try {
-      names = await readdir(this.dir);
+      return (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+  }
+
+  async deleteOlderThan(cutoff: Date): Promise<number> {
     let deleted = 0;
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
+    for (const name of await this.messageFiles()) {
       const path = join(this.dir, name);
       // The file's own time, not the name's: the clock of the job is what decides.
       const { mtime } = await stat(path);

@@ -134,10 +134,18 @@ export class TypeOrmSubjectRightsRepository extends SubjectRightsRepository {
     }));
   }
 
+  async customerOfOrder(orderId: string): Promise<string | undefined> {
+    const rows: { customer_id: string }[] = await this.dataSource.query(
+      `SELECT customer_id FROM customer_orders WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows[0]?.customer_id;
+  }
+
   async countCodesSentSince(customerId: string, since: Date): Promise<number> {
     const rows: { count: string }[] = await this.dataSource.query(
       `SELECT count(*) AS count FROM subject_requests
-       WHERE customer_id = $1 AND received_at >= $2 AND code_hash IS NOT NULL`,
+       WHERE customer_id = $1 AND received_at >= $2 AND code_sent`,
       [customerId, since],
     );
     return Number(rows[0]?.count ?? 0);
@@ -146,8 +154,8 @@ export class TypeOrmSubjectRightsRepository extends SubjectRightsRepository {
   async insertRequest(tx: EntityManager, r: SubjectRequest): Promise<void> {
     await tx.query(
       `INSERT INTO subject_requests (request_id, kind, customer_id, received_at, status, code_hash,
-         code_expires_at, code_attempts, due_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         code_expires_at, code_sent, code_attempts, due_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         r.requestId,
         r.kind,
@@ -156,6 +164,7 @@ export class TypeOrmSubjectRightsRepository extends SubjectRightsRepository {
         r.status,
         r.codeHash,
         r.codeExpiresAt,
+        r.codeHash !== null,
         r.codeAttempts,
         r.dueOn,
       ],
