@@ -13,10 +13,14 @@ import { StatisticsModule } from './statistics/statistics.module';
 import { DisclosuresModule } from './disclosures/disclosures.module';
 import { PrivacyMetricsModule } from './metrics/privacy-metrics.module';
 import { AccessReviewModule } from './access-review/access-review.module';
+import {
+  SubjectRightsModule,
+  type SubjectRightsModuleOptions,
+} from './subject-rights/subject-rights.module';
 
 @Module({})
 export class PrivacyAppModule {
-  static forRoot(config: PrivacyConfig): DynamicModule {
+  static forRoot(config: PrivacyConfig, options: SubjectRightsModuleOptions = {}): DynamicModule {
     return {
       module: PrivacyAppModule,
       imports: [
@@ -27,7 +31,7 @@ export class PrivacyAppModule {
           useFactory: (c: PrivacyConfig) => ({
             catalogue: LUMEN_TOPICS,
             brokers: c.kafkaBrokers,
-            groupId: 'privacy',
+            groupId: c.consumerGroup,
             signer: loadEventSigner(c.keysDir, 'privacy'),
             keyRing: loadKeyRing(c.keysDir) satisfies KeyRing,
             databaseUrl: c.databaseUrl,
@@ -42,6 +46,7 @@ export class PrivacyAppModule {
         DisclosuresModule,
         PrivacyMetricsModule.forRoot(config),
         AccessReviewModule,
+        SubjectRightsModule.forRoot(options),
       ],
     };
   }

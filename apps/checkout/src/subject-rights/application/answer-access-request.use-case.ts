@@ -205,7 +205,7 @@ export class AnswerAccessRequest {
       itemId: `event:${event.eventId}`,
       orderId: event.orderId,
       recordedAt: event.createdAt.toISOString(),
-      data: JSON.parse(JSON.stringify(data)) as Record<string, never>,
+      data: JSON.parse(JSON.stringify(data)) as SubjectAccessItemInput['data'],
       unreadableFields: unreadable,
     };
   }

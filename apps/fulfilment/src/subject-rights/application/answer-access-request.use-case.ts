@@ -66,7 +66,7 @@ export class AnswerAccessRequest {
               topic: event.topic,
               direction: 'published by fulfilment',
               publishedAt: event.publishedAt?.toISOString() ?? null,
-              payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, string>,
+              payload: JSON.parse(JSON.stringify(event.payload)) as SubjectAccessItemInput['data'],
             },
           })),
           ...orders.flatMap((order) =>
@@ -107,7 +107,11 @@ export class AnswerAccessRequest {
       orderId: order.orderId,
       recordedAt: (order.addressReceivedAt ?? order.placedAt ?? new Date()).toISOString(),
       data: opened.ok
-        ? { deliveryAddress: JSON.parse(JSON.stringify(opened.address)) as Record<string, string> }
+        ? {
+            deliveryAddress: JSON.parse(
+              JSON.stringify(opened.address),
+            ) as SubjectAccessItemInput['data'],
+          }
         : {},
       unreadableFields: opened.ok ? [] : ['deliveryAddress'],
     };

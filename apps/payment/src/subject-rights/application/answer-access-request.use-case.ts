@@ -53,7 +53,7 @@ export class AnswerAccessRequest {
               topic: event.topic,
               direction: 'published by payment',
               publishedAt: event.publishedAt?.toISOString() ?? null,
-              payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, string>,
+              payload: JSON.parse(JSON.stringify(event.payload)) as SubjectAccessItemInput['data'],
             },
           })),
           ...notifications.map((notification): SubjectAccessItemInput => ({

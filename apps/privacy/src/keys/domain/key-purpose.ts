@@ -32,6 +32,8 @@ export const KEY_PURPOSES = {
     creators: ['checkout', 'payment', 'fulfilment'],
     permittedServices: ['checkout', 'payment', 'fulfilment', 'privacy'],
   },
+  /** An assembled access package at rest (subject `request:<requestId>`): privacy alone. */
+  'subject-access-package': { creators: ['privacy'], permittedServices: ['privacy'] },
 } as const satisfies Record<string, KeyPurposeRule>;
 
 export type KeyPurpose = keyof typeof KEY_PURPOSES;
