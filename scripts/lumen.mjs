@@ -30,6 +30,7 @@ const PORTS = {
   privacy: 3003,
   'gateway-simulator': 3101,
   'carrier-simulator': 3102,
+  operations: 3200,
 };
 
 // kafkajs 2.2.4 hands setTimeout a negative delay after every broker response
@@ -46,8 +47,11 @@ const COMMANDS = {
   start,
   'kafka:start': kafkaStart,
   'kafka:stop': kafkaStop,
+  bench: () => runBuilt('bench/pipeline-bench.js'),
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
+  'staff:create': () => runBuilt('staff/create-staff-account.main.js'),
+  chaos: () => runBuilt('chaos/chaos.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -154,13 +158,14 @@ function hideKafkajsTimerWarning() {
 }
 
 async function loadInfra() {
-  const [kafka, postgres, redis, zipkin] = await Promise.all([
+  const [kafka, postgres, redis, zipkin, systemTools] = await Promise.all([
     import('./infra/kafka.mjs'),
     import('./infra/postgres.mjs'),
     import('./infra/redis.mjs'),
     import('./infra/zipkin.mjs'),
+    import('./infra/system-tools.mjs'),
   ]);
-  return { ...kafka, ...postgres, ...redis, ...zipkin };
+  return { ...kafka, ...postgres, ...redis, ...zipkin, ...systemTools };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +176,8 @@ async function loadInfra() {
  * too and services export their spans to it; otherwise (tests) they export nowhere unless
  * OTEL_TRACES_EXPORTER says so.
  */
-async function setup({ traces = false } = {}) {
+async function setup({ traces = false, testTools = false } = {}) {
+  const toolsEnv = {};
   const results = await Promise.allSettled([
     step('postgres', () => infra.ensurePostgres({ log: say })),
     step('redis', () => infra.ensureRedis({ log: say })),
@@ -184,11 +190,18 @@ async function setup({ traces = false } = {}) {
           return undefined;
         })
       : Promise.resolve(undefined),
+    // A browser and promtool for the tests that check the operations page and alert rules.
+    testTools
+      ? step('test tools', async () => {
+          Object.assign(toolsEnv, await infra.ensureTestTools({ log: say }));
+          return Object.values(toolsEnv).join(', ');
+        })
+      : Promise.resolve(undefined),
   ]);
   const failure = results.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;
 
-  const env = serviceEnv(results[2].value, results[3].value);
+  const env = { ...serviceEnv(results[2].value, results[3].value), ...toolsEnv };
   await step('build', async () => {
     await mustRun('tsc', path.join(BIN, 'tsc'), ['-p', 'tsconfig.build.json'], env);
     return 'tsc -p tsconfig.build.json';
@@ -231,7 +244,7 @@ async function test() {
   const summary = [];
   const totals = { passed: 0, failed: 0 };
   try {
-    const env = await setup();
+    const env = await setup({ testTools: true });
     summary.push({ name: 'setup', status: 'ok', seconds: secondsSince(started) });
     const checks = [
       ['prettier', path.join(BIN, 'prettier'), ['--check', '.']],
@@ -325,7 +338,7 @@ function printSummary(summary, started) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// bench, sweep: setup, then one program compiled from scripts/**/*.ts; it prints its figures
+// bench, sweep, chaos: setup, then one program compiled from scripts/**/*.ts; it prints its figures
 
 async function runBuilt(script) {
   const env = await setup();
@@ -341,7 +354,8 @@ async function runBuilt(script) {
 // start: setup, then run and supervise every service until Ctrl-C
 
 async function start() {
-  const env = await setup({ traces: true });
+  // LUMEN_TRACES=off: no Zipkin, spans exported nowhere (the load benchmark's default).
+  const env = await setup({ traces: process.env.LUMEN_TRACES !== 'off' });
   const shutdown = waitForShutdownSignal();
   // Signal listeners alone do not keep Node running; this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -373,6 +387,9 @@ async function start() {
   }
   if (env.OTEL_TRACES_EXPORTER === 'zipkin')
     say(`traces: ${infra.ZIPKIN_UI} (one trace per order)`);
+  if (apps.includes('operations')) {
+    say(`operations page: http://127.0.0.1:${appPort('operations')}/ (metrics: <service>/metrics)`);
+  }
   if (apps.includes('checkout')) {
     say(`API docs: http://127.0.0.1:${appPort('checkout')}/openapi.json`);
   }
@@ -396,9 +413,24 @@ function discoverApps() {
     .sort();
 }
 
+/** Services with a schema of their own; provisioning creates a role `lumen_<service>` for each. */
+const DATABASE_SERVICES = new Set(['checkout', 'payment', 'fulfilment', 'privacy']);
+
+/**
+ * Each service connects as its own role, which reaches only its own schema (ADR 0003);
+ * provisioning alone uses the admin URL.
+ */
+function ownDatabaseRole(app, env) {
+  if (!DATABASE_SERVICES.has(app) || !env.DATABASE_URL) return {};
+  const url = new URL(env.DATABASE_URL);
+  url.username = `lumen_${app}`;
+  url.password = '';
+  return { DATABASE_URL: url.toString() };
+}
+
 /** Runs one service, prefixes its output, and restarts it with backoff when it dies. */
 function supervise(app, env, port, main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')) {
-  const childEnv = port ? { ...env, PORT: port } : env;
+  const childEnv = { ...env, ...(port ? { PORT: port } : {}), ...ownDatabaseRole(app, env) };
   let child;
   let stopping = false;
   let restartTimer;

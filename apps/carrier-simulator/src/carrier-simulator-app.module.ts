@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MetricsModule } from '#lumen/metrics';
 import {
   CARRIER_SIMULATOR_CONFIG,
   type CarrierSimulatorConfig,
@@ -18,6 +19,8 @@ export class CarrierSimulatorAppModule {
   static forRoot(config: CarrierSimulatorConfig): DynamicModule {
     return {
       module: CarrierSimulatorAppModule,
+      // No dependencies to check: ready whenever live. Process metrics only.
+      imports: [MetricsModule.forRoot({ service: 'carrier-simulator', readinessChecks: [] })],
       controllers: [ShipmentsController, SimulatorControlController],
       providers: [
         { provide: CARRIER_SIMULATOR_CONFIG, useValue: config },

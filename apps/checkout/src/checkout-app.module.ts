@@ -9,10 +9,14 @@ import { CheckoutConfigModule } from './config/checkout-config.module';
 import { CHECKOUT_CONFIG, type CheckoutConfig } from './config/checkout.config';
 import { CheckoutDatabaseModule } from './database/checkout-database.module';
 import { KeysModule } from './keys/keys.module';
+import { CheckoutMetricsModule } from './metrics/checkout-metrics.module';
 import { CheckoutExceptionFilter } from './orders/api/checkout-exception.filter';
 import { OrdersModule } from './orders/orders.module';
 import { PrivacyPolicyModule } from './privacy-policy/privacy-policy.module';
+import { RetentionModule } from './retention/retention.module';
 import { StorefrontsModule } from './storefronts/storefronts.module';
+import { StaffModule } from './staff/staff.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class CheckoutAppModule {
@@ -39,7 +43,11 @@ export class CheckoutAppModule {
         StorefrontsModule,
         PrivacyPolicyModule,
         OrdersModule,
+        SubjectRightsModule,
+        RetentionModule,
         ApiDocsModule,
+        StaffModule,
+        CheckoutMetricsModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: CheckoutExceptionFilter }],
     };

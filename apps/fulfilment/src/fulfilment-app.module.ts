@@ -7,8 +7,11 @@ import type { Logger } from '#lumen/observability';
 import { FulfilmentConfigModule } from './config/fulfilment-config.module';
 import { FULFILMENT_CONFIG, type FulfilmentConfig } from './config/fulfilment.config';
 import { FulfilmentDatabaseModule } from './database/fulfilment-database.module';
+import { FulfilmentMetricsModule } from './metrics/fulfilment-metrics.module';
 import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.filter';
+import { RetentionModule } from './retention/retention.module';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class FulfilmentAppModule {
@@ -33,6 +36,9 @@ export class FulfilmentAppModule {
           }),
         }),
         ShipmentsModule,
+        FulfilmentMetricsModule.forRoot(config),
+        SubjectRightsModule,
+        RetentionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

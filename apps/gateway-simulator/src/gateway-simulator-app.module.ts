@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MetricsModule } from '#lumen/metrics';
 import { AuthorityStore } from './authority/application/authority-store';
 import { EnrolMerchantKey } from './authority/application/enrol-merchant-key.use-case';
 import { GatewayAuthority } from './authority/application/gateway-authority';
@@ -25,6 +26,8 @@ export class GatewaySimulatorAppModule {
   static forRoot(config: GatewaySimulatorConfig): DynamicModule {
     return {
       module: GatewaySimulatorAppModule,
+      // No dependencies to check: ready whenever live. Process metrics only.
+      imports: [MetricsModule.forRoot({ service: 'gateway-simulator', readinessChecks: [] })],
       controllers: [
         MerchantApiController,
         HostedFormController,

@@ -6,7 +6,9 @@ import { createLogger } from '#lumen/observability';
 import { PaymentConfigModule } from './config/payment-config.module';
 import { PAYMENT_CONFIG, type PaymentConfig } from './config/payment.config';
 import { PaymentDatabaseModule } from './database/payment-database.module';
+import { PaymentMetricsModule } from './metrics/payment-metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -30,6 +32,8 @@ export class PaymentAppModule {
           }),
         }),
         PaymentsModule,
+        PaymentMetricsModule.forRoot(config),
+        RetentionModule,
       ],
     };
   }

@@ -45,3 +45,24 @@ describe('contact-data screen on address lines', () => {
     expect(findContactData(text)).toBeUndefined();
   });
 });
+
+describe('contact-data screen on the postcode', () => {
+  function postcodeAccepted(postcode: string): boolean {
+    const shipmentReference = newShipmentReference();
+    return carrierShipmentV1Schema.safeParse({
+      shipmentReference,
+      idempotencyKey: carrierIdempotencyKeyOf(shipmentReference),
+      recipientName: 'Ada Lovelace',
+      address: { lines: ['1 Main Street'], city: 'Springfield', postcode, country: 'US' },
+      parcel: { weightGrams: 1, dimensionsMm: { length: 1, width: 1, height: 1 }, itemCount: 1 },
+    }).success;
+  }
+
+  it('accepts a US ZIP+4 code, which has nine digits in a row', () => {
+    expect(postcodeAccepted('62704-1234')).toBe(true);
+  });
+
+  it('still refuses a phone number typed into the postcode', () => {
+    expect(postcodeAccepted('07700 900123')).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findContactData } from '#lumen/personal-data';
+import { findContactData, findContactDataInPostcode } from '#lumen/personal-data';
 
 /**
  * The one payload a carrier ever receives from Lumen: who to deliver to, where, and what the
@@ -12,7 +12,7 @@ import { findContactData } from '#lumen/personal-data';
 /** Control characters and bidirectional overrides have no place on a label. */
 const UNPRINTABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 
-function labelText(max: number, what: string) {
+function labelText(max: number, what: string, screen = findContactData) {
   return z
     .string()
     .min(1, `${what}: expected 1-${max} characters`)
@@ -21,7 +21,7 @@ function labelText(max: number, what: string) {
     .refine((value) => value === value.normalize('NFC'), `${what}: expected NFC-normalised text`)
     .refine((value) => !UNPRINTABLE.test(value), `${what}: expected no control characters`)
     .superRefine((value, context) => {
-      const found = findContactData(value);
+      const found = screen(value);
       if (found) {
         context.addIssue({
           code: 'custom',
@@ -76,7 +76,7 @@ export const carrierAddressSchema = z.strictObject({
     .max(MAX_ADDRESS_LINES, `lines: expected 1-${MAX_ADDRESS_LINES} address lines`),
   city: labelText(100, 'city'),
   region: labelText(100, 'region').optional(),
-  postcode: labelText(20, 'postcode').optional(),
+  postcode: labelText(20, 'postcode', findContactDataInPostcode).optional(),
   country: countryCodeSchema,
 });
 

@@ -27,3 +27,8 @@ export { CreateMessagingTables1764057600000 } from './outbox/create-messaging-ta
 export { Outbox, type OutboxEntry } from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { captureTraceContext } from './tracing/trace-context';
+export { messagingMetrics } from './metrics/messaging.metrics';
+export {
+  MessagingMetricsCollector,
+  type MessagingMetricsCollectorOptions,
+} from './metrics/messaging-metrics.collector';

@@ -31,3 +31,11 @@ export function findContactData(text: string): ContactDataKind | undefined {
   if (findPhoneLikeRuns(text).length > 0) return 'phone';
   return undefined;
 }
+
+/** A US ZIP+4 code has nine digits in a row but is a postcode, not a number anyone can dial. */
+const ZIP_PLUS_FOUR = /^\d{5}-\d{4}$/u;
+
+/** `findContactData` for a postcode field, where a ZIP+4 code is expected, not contact data. */
+export function findContactDataInPostcode(postcode: string): ContactDataKind | undefined {
+  return ZIP_PLUS_FOUR.test(postcode.trim()) ? undefined : findContactData(postcode);
+}

@@ -2,6 +2,7 @@ export { containsCardNumber, findCardNumbers, holdsCardNumber, isLuhnValid } fro
 export {
   EMAIL_PATTERN,
   findContactData,
+  findContactDataInPostcode,
   findEmails,
   findPhoneLikeRuns,
   type ContactDataKind,

@@ -2,6 +2,7 @@ import {
   containsCardNumber,
   findCardNumbers,
   findContactData,
+  findContactDataInPostcode,
   findEmails,
   holdsCardNumber,
   isLuhnValid,
@@ -60,5 +61,13 @@ describe('contact data', () => {
   it('leaves addresses alone', () => {
     expect(findContactData('221B Baker Street, NW1 6XE')).toBeUndefined();
     expect(findContactData('Rua das Flores 1200, 01310-100')).toBeUndefined();
+  });
+
+  it('reads a ZIP+4 postcode as a postcode, and anything else in a postcode as usual', () => {
+    expect(findContactDataInPostcode('90210-1234')).toBeUndefined();
+    expect(findContactDataInPostcode(' 90210-1234 ')).toBeUndefined();
+    expect(findContactDataInPostcode('SW1A 1AA')).toBeUndefined();
+    expect(findContactDataInPostcode('07700 900123')).toBe('phone');
+    expect(findContactDataInPostcode('a@b.co')).toBe('email');
   });
 });

@@ -19,7 +19,10 @@ const checkoutEnvSchema = z
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_SCHEMA: envFields.databaseSchema('checkout'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** The key service; defaults to the privacy service on this machine (`npm start` sets its port). */
     KEY_SERVICE_URL: z
@@ -66,7 +69,10 @@ export interface CheckoutConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what checkout deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
   /** Keys the HMAC blind index of customers' e-mail addresses (and request fingerprints). */
@@ -91,7 +97,9 @@ export function loadCheckoutConfig(env: Environment = process.env): CheckoutConf
     databaseUrl: parsed.DATABASE_URL,
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,
     indexSecret: secret === undefined ? DEVELOPMENT_INDEX_SECRET : Buffer.from(secret, 'base64'),

@@ -22,7 +22,10 @@ const fulfilmentEnvSchema = z
     // the schema, and PostgreSQL refuses channel names over 63 bytes.
     DATABASE_SCHEMA: envFields.databaseSchema('fulfilment', 37),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** Kafka consumer group (and inbox name); tests use their own. */
     FULFILMENT_CONSUMER_GROUP: z
@@ -95,7 +98,10 @@ export interface FulfilmentConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what this service deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly consumerGroup: string;
   readonly keyServiceUrl: string;
@@ -140,7 +146,9 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
     databaseUrl: parsed.DATABASE_URL,
     databaseSchema: parsed.DATABASE_SCHEMA,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     consumerGroup: parsed.FULFILMENT_CONSUMER_GROUP,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,

@@ -33,6 +33,7 @@ import { SignedHttpCarrierAdapter } from './infrastructure/signed-http-carrier.a
 import { TypeOrmOrderIntakeRepository } from './infrastructure/type-orm-order-intake.repository';
 import { TypeOrmShipmentRepository } from './infrastructure/type-orm-shipment.repository';
 import { TypeOrmTrackingLog } from './infrastructure/type-orm-tracking.log';
+import { MeasuredCarrierGateway } from '../metrics/measured-carrier.gateway';
 
 /** Longer than the two ±300 s freshness windows a message id could be replayed in. */
 const REPLAY_TTL_MS = 660_000;
@@ -86,7 +87,12 @@ const REPLAY_TTL_MS = 660_000;
     { provide: ShipmentRepository, useClass: TypeOrmShipmentRepository },
     { provide: OrderIntakeRepository, useClass: TypeOrmOrderIntakeRepository },
     { provide: TrackingLog, useClass: TypeOrmTrackingLog },
-    { provide: CarrierGateway, useClass: SignedHttpCarrierAdapter },
+    SignedHttpCarrierAdapter,
+    {
+      provide: CarrierGateway,
+      inject: [SignedHttpCarrierAdapter],
+      useFactory: (carrier: SignedHttpCarrierAdapter) => new MeasuredCarrierGateway(carrier),
+    },
     { provide: DeliveryAddressOpener, useClass: KeyServiceDeliveryAddressOpener },
     ShipmentEvents,
     StartShipment,
@@ -105,5 +111,7 @@ const REPLAY_TTL_MS = 660_000;
     KeyDestroyedConsumer,
     PostgresHandoverWorker,
   ],
+  // The customer's rights (subject-rights/) read and cancel shipments through the same parts.
+  exports: [KeyServiceClient, DeliveryAddressOpener, ShipmentRepository, ShipmentEvents],
 })
 export class ShipmentsModule {}

@@ -9,9 +9,12 @@ const paymentEnvSchema = z
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_SCHEMA: envFields.databaseSchema('payment'),
     KAFKA_BROKERS: envFields.kafkaBrokers,
+    /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
+    REDIS_URL: envFields.redisUrl,
     /** Consumer group and inbox name; tests use their own. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('payment'),
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** Set explicitly in production; locally they follow the port table `npm start` passes. */
     KEY_SERVICE_URL: z.url().optional(),
@@ -57,8 +60,11 @@ export interface PaymentConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly kafkaBrokers: readonly string[];
+  readonly redisUrl: string;
   readonly consumerGroup: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what this service deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
   readonly gatewayUrl: string;
@@ -88,8 +94,10 @@ export function loadPaymentConfig(env: Environment = process.env): PaymentConfig
     databaseUrl: p.DATABASE_URL,
     databaseSchema: p.DATABASE_SCHEMA,
     kafkaBrokers: p.KAFKA_BROKERS,
+    redisUrl: p.REDIS_URL,
     consumerGroup: p.KAFKA_CONSUMER_GROUP,
     keysDir: p.LUMEN_KEYS_DIR,
+    retentionSchedulePath: p.RETENTION_SCHEDULE,
     logLevel: p.LOG_LEVEL,
     keyServiceUrl: p.KEY_SERVICE_URL ?? `http://127.0.0.1:${p.LUMEN_PRIVACY_PORT}`,
     gatewayUrl: p.GATEWAY_URL ?? `http://127.0.0.1:${p.LUMEN_GATEWAY_SIMULATOR_PORT}`,

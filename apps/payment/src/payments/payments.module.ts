@@ -27,8 +27,11 @@ import { TypeOrmAfterCommit } from './infrastructure/type-orm-after-commit';
 import { TypeOrmCardTokenKeyRepository } from './infrastructure/type-orm-card-token-key.repository';
 import { TypeOrmGatewayRefusalAudit } from './infrastructure/type-orm-gateway-refusal.audit';
 import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repository';
+import { MeasuredPaymentGateway } from '../metrics/measured-payment.gateway';
+import { SubjectRightsModule } from '../subject-rights/subject-rights.module';
 
 @Module({
+  imports: [SubjectRightsModule],
   controllers: [GatewayNotificationsController],
   providers: [
     {
@@ -71,7 +74,12 @@ import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repo
           timeoutMs: c.gatewayTimeoutMs,
         }),
     },
-    { provide: PaymentGateway, useClass: SimulatorGatewayAdapter },
+    SimulatorGatewayAdapter,
+    {
+      provide: PaymentGateway,
+      inject: [SimulatorGatewayAdapter],
+      useFactory: (gateway: SimulatorGatewayAdapter) => new MeasuredPaymentGateway(gateway),
+    },
     { provide: CardTokenVault, useClass: KeyServiceCardTokenVault },
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: CardTokenKeyRepository, useClass: TypeOrmCardTokenKeyRepository },

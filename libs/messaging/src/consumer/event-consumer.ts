@@ -11,6 +11,7 @@ import type {
 } from '../broker/message-broker';
 import type { MessagingLogger } from '../logger';
 import { withProcessSpan } from '../tracing/trace-context';
+import { messagingMetrics } from '../metrics/messaging.metrics';
 import { checkMessage } from './check-message';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import {
@@ -165,15 +166,20 @@ export class EventConsumer {
     const last = run[run.length - 1];
     if (!last) return true;
     if (run.length > 1) {
+      // Counted only once the transaction committed: a rolled-back group is applied again below.
+      const outcomes: [string, Outcome][] = [];
       try {
         await this.options.dataSource.transaction(async (transaction) => {
           // One round trip claims the whole run in the inbox; only newly claimed events run.
           const claimed = await this.claimInbox(run, transaction);
           for (const item of run) {
             // delete(): a redelivered copy inside the same run is applied once, too.
-            if (claimed.delete(item.event.id)) await this.handleInSpan(item, transaction);
+            const fresh = claimed.delete(item.event.id);
+            if (fresh) await this.handleInSpan(item, transaction);
+            outcomes.push([item.event.topic, fresh ? 'applied' : 'duplicate']);
           }
         });
+        for (const [topic, outcome] of outcomes) this.countOutcome(topic, outcome);
         control.resolve(last.message);
         return true;
       } catch (error) {
@@ -186,6 +192,7 @@ export class EventConsumer {
     for (const item of run) {
       const outcome = await this.applyWithRetries(item, control);
       if (outcome === 'abandoned') return false;
+      if (outcome !== 'dead-lettered') this.countOutcome(item.event.topic, outcome);
       control.resolve(item.message);
     }
     return true;
@@ -203,6 +210,7 @@ export class EventConsumer {
           return this.deadLetter(message, 'handler-rejected', `${error.code}: ${error.message}`);
         }
         const transient = isTransientDatabaseError(error);
+        messagingMetrics.handlerFailures.inc({ group: this.options.groupId, topic: event.topic });
         if (!transient && attempt >= this.maxAttempts) {
           return this.deadLetter(message, 'retries-exhausted', describe(error));
         }
@@ -261,6 +269,9 @@ export class EventConsumer {
     // Awaited before the offset is resolved: if this send fails, the batch fails and the
     // message is delivered again rather than lost.
     await this.options.broker.send([deadLetterOf(message, this.options.groupId, reason, detail)]);
+    const labels = { group: this.options.groupId, topic: message.topic };
+    messagingMetrics.deadLetters.inc({ ...labels, reason });
+    messagingMetrics.eventsConsumed.inc({ ...labels, outcome: 'dead_lettered' });
     this.options.logger.warn(
       {
         topic: message.topic,
@@ -272,6 +283,10 @@ export class EventConsumer {
       'event dead-lettered',
     );
     return 'dead-lettered';
+  }
+
+  private countOutcome(topic: string, outcome: Outcome): void {
+    messagingMetrics.eventsConsumed.inc({ group: this.options.groupId, topic, outcome });
   }
 
   /** Waits `ms`, heartbeating so the group keeps this member; false if it should give up. */

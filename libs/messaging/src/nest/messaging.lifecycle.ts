@@ -10,6 +10,7 @@ import { MessageBrokerPort } from './message-broker.port';
 import { EventConsumer } from '../consumer/event-consumer';
 import type { EventHandler, EventSubscription } from '../consumer/received-event';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { MessagingMetricsCollector } from '../metrics/messaging-metrics.collector';
 import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
 
@@ -22,6 +23,7 @@ import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.opti
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: EventConsumer | undefined;
   private relay: OutboxRelay | undefined;
+  private metrics: MessagingMetricsCollector | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -43,10 +45,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       });
       this.relay.start();
     }
+    const subscriptions = this.discoverSubscriptions();
     this.consumer = new EventConsumer({
       groupId: options.groupId,
       catalogue: options.catalogue,
-      subscriptions: this.discoverSubscriptions(),
+      subscriptions,
       broker: this.broker,
       keyRing: options.keyRing,
       dataSource: this.dataSource,
@@ -56,9 +59,18 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       }),
     });
     await this.consumer.start();
+    this.metrics = new MessagingMetricsCollector({
+      groupId: options.groupId,
+      topics: subscriptions.map((s) => s.topic),
+      brokers: options.brokers,
+      dataSource: this.dataSource,
+      logger: options.logger,
+    });
+    this.metrics.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.metrics?.stop();
     await this.consumer?.stop();
     await this.relay?.stop();
     await this.broker.disconnect();

@@ -7,6 +7,7 @@ import { backoffDelay, sleep, type BackoffPolicy } from '../backoff';
 import type { MessageBroker, OutgoingMessage } from '../broker/message-broker';
 import type { MessagingLogger } from '../logger';
 import { contextFrom, startPublishSpan } from '../tracing/trace-context';
+import { messagingMetrics } from '../metrics/messaging.metrics';
 
 export interface OutboxRelayOptions {
   readonly databaseUrl: string;
@@ -193,6 +194,7 @@ export class OutboxRelay {
     await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
       rows.map((row) => row.id),
     ]);
+    for (const row of rows) messagingMetrics.eventsPublished.inc({ topic: row.topic });
     return rows.length;
   }
 

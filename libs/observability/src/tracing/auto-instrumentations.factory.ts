@@ -26,5 +26,17 @@ export function createInstrumentations(): ReturnType<typeof getNodeAutoInstrumen
     // The default serializer keeps the arguments of GET, HGET, EVAL and others: keys and values
     // can name a person. The command name is enough to read a trace.
     '@opentelemetry/instrumentation-ioredis': { dbStatementSerializer: (command) => command },
+    // Prometheus, the operations page and orchestrators poll these every few seconds; a trace per
+    // poll would bury the orders' traces (and fill Zipkin's in-memory store).
+    '@opentelemetry/instrumentation-http': {
+      ignoreIncomingRequestHook: (request) => isProbePath(request.url),
+      ignoreOutgoingRequestHook: (options) => isProbePath(options.path),
+    },
   });
+}
+
+const PROBE_PATH = /^\/(metrics|health\/(live|ready)|api\/operations\/)/;
+
+function isProbePath(path: string | null | undefined): boolean {
+  return typeof path === 'string' && PROBE_PATH.test(path);
 }

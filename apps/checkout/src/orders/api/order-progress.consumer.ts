@@ -12,6 +12,7 @@ import {
   RecordOrderProgress,
   type ProgressReport,
 } from '../application/record-order-progress.use-case';
+import { OrderStageRecorder } from '../../metrics/order-stage.recorder';
 import { CheckoutErrorCode, CheckoutException } from '../domain/checkout.exception';
 import type { OrderStatus } from '../domain/order-status';
 
@@ -26,7 +27,10 @@ import type { OrderStatus } from '../domain/order-status';
 export class OrderProgressConsumer {
   private readonly logger = new Logger(OrderProgressConsumer.name);
 
-  constructor(private readonly recordProgress: RecordOrderProgress) {}
+  constructor(
+    private readonly recordProgress: RecordOrderProgress,
+    private readonly stages: OrderStageRecorder,
+  ) {}
 
   @HandleEvent('payment.payment.confirmed.v1')
   onPaymentConfirmed(event: ReceivedEvent<PaymentConfirmedV1>, tx: EntityManager): Promise<void> {
@@ -82,6 +86,7 @@ export class OrderProgressConsumer {
       }
       throw error;
     }
+    if (outcome === 'applied') await this.stages.reached(tx, report.orderId, status, report.at);
     if (outcome !== 'applied') {
       this.logger.log('order event not applied now', {
         orderId: report.orderId,

@@ -8,8 +8,10 @@ import {
   Req,
   Res,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { OrderOutcomeInterceptor } from '../../metrics/order-outcome.interceptor';
 import { CurrentStorefront } from '../../storefronts/api/current-storefront.decorator';
 import { StorefrontApiKeyGuard } from '../../storefronts/api/storefront-api-key.guard';
 import type { Storefront } from '../../storefronts/application/storefront.repository';
@@ -65,6 +67,7 @@ export class OrdersController {
 
   @Post()
   @HttpCode(202)
+  @UseInterceptors(OrderOutcomeInterceptor)
   async place(
     @CurrentStorefront() storefront: Storefront,
     @Req() request: RawBodyRequest,

@@ -1,10 +1,26 @@
 import { z } from 'zod';
+import { findContactData, findContactDataInPostcode } from '#lumen/personal-data';
 
 /** No control characters: they have no place in a name or an address, and break logs and labels. */
 const PRINTABLE = /^[^\p{Cc}]*$/u;
 
 const text = (min: number, max: number, expected: string) =>
   z.string().trim().min(min).max(max).regex(PRINTABLE).describe(expected);
+
+/**
+ * Text printed on the carrier's label. The carrier receives the delivery address and nothing
+ * else, so an e-mail address or phone number typed into it is refused here, before the order is
+ * charged, rather than by the carrier screen after payment (which would end in a refund).
+ */
+const labelText = (min: number, max: number, expected: string, screen = findContactData) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .regex(PRINTABLE)
+    .refine((value) => screen(value) === undefined)
+    .describe(`${expected}, with no e-mail address or phone number (it is printed on the label)`);
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 /** Region codes ICU knows that are not countries. */
@@ -14,7 +30,11 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 export const countryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/)
-  .refine((code) => !NOT_COUNTRIES.has(code) && regions.of(code) !== undefined)
+  // zod runs a refinement even after the regex failed, and ICU throws on anything that is not
+  // two letters: the pattern is checked again first, so a bad code is a 400, never a 500.
+  .refine(
+    (code) => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && regions.of(code) !== undefined,
+  )
   .describe('an ISO 3166-1 alpha-2 country code in capitals, e.g. GB, DE, US');
 
 export const currencyCodeSchema = z
@@ -54,22 +74,23 @@ export function placeOrderRequestSchema(paymentGateways: readonly string[]) {
         .describe('an object with the name, email and phone of the customer'),
       deliveryAddress: z
         .strictObject({
-          recipientName: text(1, 200, "the recipient's name, 1-200 characters"),
+          recipientName: labelText(1, 200, "the recipient's name, 1-200 characters"),
           lines: z
-            .array(text(1, 200, 'an address line, 1-200 characters'))
+            .array(labelText(1, 200, 'an address line, 1-200 characters'))
             .min(1)
             .max(4)
             .describe('the street address: 1-4 lines of 1-200 characters'),
-          city: text(1, 100, 'the city or town, 1-100 characters'),
-          region: text(
+          city: labelText(1, 100, 'the city or town, 1-100 characters'),
+          region: labelText(
             1,
             100,
             'the county, state or province, 1-100 characters (omit if none)',
           ).optional(),
-          postcode: text(
+          postcode: labelText(
             1,
             20,
             'the postcode or ZIP code, 1-20 characters (omit if the country has none)',
+            findContactDataInPostcode,
           ).optional(),
           country: countryCodeSchema,
         })

@@ -9,6 +9,7 @@ import { DeliveryAddressOpener } from './delivery-address.opener';
 import { OrderIntakeRepository } from './order-intake.repository';
 import { ShipmentEvents } from './shipment-events';
 import { ShipmentRepository, type ClaimedShipment } from './shipment.repository';
+import { recordHandover as recordHandoverMetric } from '../../metrics/fulfilment.metrics';
 
 export type HandoverResult = 'handed-over' | 'failed' | 'rescheduled' | 'already-settled';
 
@@ -66,8 +67,15 @@ export class HandOverShipment {
 
     const outcome = await this.carrier.handOver(payload);
     switch (outcome.kind) {
-      case 'accepted':
-        return this.recordHandover(claim, outcome.carrierShipmentId, outcome.acceptedAt);
+      case 'accepted': {
+        const result = await this.recordHandover(
+          claim,
+          outcome.carrierShipmentId,
+          outcome.acceptedAt,
+        );
+        if (result === 'handed-over') recordHandoverMetric(claim.createdAt, outcome.acceptedAt);
+        return result;
+      }
       case 'refused':
         this.logger.warn('carrier refused a shipment for good', {
           shipmentId: claim.shipmentId,

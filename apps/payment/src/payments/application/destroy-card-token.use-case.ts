@@ -4,6 +4,7 @@ import type { LumenTopics } from '#lumen/contracts';
 import { Outbox } from '#lumen/messaging';
 import { CardTokenKeyRepository, type DestructionTrigger } from './card-token-key.repository';
 import { CardTokenVault } from './card-token-vault';
+import { recordTokenDestroyed } from '../../metrics/card-token.metrics';
 
 /**
  * Destroys the data key of an order's card token through the key service, and publishes
@@ -60,6 +61,7 @@ export class DestroyCardToken {
       tookMs: Math.max(0, destroyedAt.getTime() - dueSince.getTime()),
       tokenLifetimeMs: Math.max(0, destroyedAt.getTime() - record.placedAt.getTime()),
     });
+    recordTokenDestroyed(trigger, record.placedAt, dueSince, destroyedAt);
     return true;
   }
 }

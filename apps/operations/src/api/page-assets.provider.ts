@@ -1,0 +1,1 @@
+export const PAGE_ASSETS = Symbol('PAGE_ASSETS');

@@ -1,0 +1,3 @@
+import { startTelemetry } from '#lumen/observability';
+
+export const telemetry = startTelemetry({ serviceName: 'operations' });

@@ -1,0 +1,80 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { startPeriodicReading } from '#lumen/metrics';
+import { privacyMetrics } from './privacy.metrics';
+
+/**
+ * Privacy requests live in `subject_requests` (the subject-rights work): `kind` is access or
+ * erasure, `due_on` the last day to answer (restamped from the day identity is proven, the
+ * legal clock's pause), and a request is being worked on, so its clock runs, while `gathering`
+ * or `erasing`. Until that table exists the deadline gauges stay empty and
+ * `lumen_privacy_request_tracking_available` is 0, which the dashboards show as such.
+ */
+const PRIVACY_REQUESTS_TABLE = 'subject_requests';
+const REQUEST_KINDS = ['access', 'erasure'] as const;
+
+/** Keeps live data-key counts and privacy-request deadlines current, every few seconds. */
+@Injectable()
+export class PrivacyFiguresReading implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PrivacyFiguresReading.name);
+  private stop: (() => Promise<void>) | undefined;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    this.stop = startPeriodicReading({
+      read: () => this.read(),
+      onError: (error) => {
+        this.logger.debug(`privacy figures not read: ${String(error)}`);
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop?.();
+  }
+
+  async read(): Promise<void> {
+    const keys = await this.dataSource.query<{ purpose: string; keys: number }[]>(
+      'SELECT purpose, count(*)::int AS keys FROM data_keys WHERE destroyed_at IS NULL GROUP BY purpose',
+    );
+    privacyMetrics.liveKeys.reset();
+    for (const row of keys) privacyMetrics.liveKeys.set({ purpose: row.purpose }, row.keys);
+    await this.readDeadlines();
+  }
+
+  private async readDeadlines(): Promise<void> {
+    const [table] = await this.dataSource.query<{ found: string | null }[]>(
+      'SELECT to_regclass($1)::text AS found',
+      [PRIVACY_REQUESTS_TABLE],
+    );
+    const tracked = table?.found != null;
+    privacyMetrics.privacyRequestTracking.set(tracked ? 1 : 0);
+    if (!tracked) return;
+    // A request is due by the end of its `due_on` day, UTC.
+    const rows = await this.dataSource.query<
+      { kind: string; open: number; overdue: number; nearest: number }[]
+    >(
+      `SELECT kind, count(*)::int AS open,
+              count(*) FILTER (WHERE deadline < now())::int AS overdue,
+              EXTRACT(EPOCH FROM min(deadline) - now())::float8 AS nearest
+         FROM (SELECT kind, (due_on + 1)::timestamp AT TIME ZONE 'UTC' AS deadline
+                 FROM ${PRIVACY_REQUESTS_TABLE}
+                WHERE status IN ('gathering', 'erasing')) AS open_requests
+        GROUP BY kind`,
+    );
+    const byKind = new Map(rows.map((row) => [row.kind, row]));
+    privacyMetrics.privacyRequestNearestDeadline.reset();
+    for (const kind of REQUEST_KINDS) {
+      const row = byKind.get(kind);
+      privacyMetrics.privacyRequestsOpen.set({ kind }, row?.open ?? 0);
+      privacyMetrics.privacyRequestsOverdue.set({ kind }, row?.overdue ?? 0);
+      if (row) privacyMetrics.privacyRequestNearestDeadline.set({ kind }, row.nearest);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '#lumen/database';
+import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
+import { PrivacyFiguresReading } from '../src/metrics/privacy-figures.reading';
+import { privacyMetrics } from '../src/metrics/privacy.metrics';
+
+const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lumen';
+
+async function valueOf(
+  metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> },
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const { values } = await metric.get();
+  return values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+}
+
+/**
+ * Privacy's periodic figures against the real migrations: live data keys by purpose, and the
+ * deadlines of privacy requests kept in `subject_requests` (the columns below are the ones the
+ * subject-rights migration declares; `IF NOT EXISTS` because that migration may have made it).
+ */
+describe('privacy figures (real PostgreSQL)', () => {
+  const schema = `privfig_${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
+  let dataSource: DataSource;
+  let reading: PrivacyFiguresReading;
+
+  beforeAll(async () => {
+    dataSource = createDataSource({
+      url: DATABASE_URL,
+      schema,
+      applicationName: 'privacy-figures-test',
+      migrations: [...PRIVACY_MIGRATIONS],
+    });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    reading = new PrivacyFiguresReading(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await dataSource.destroy();
+  });
+
+  it('reports no tracking while there is no request table', async () => {
+    const [table] = await dataSource.query<{ found: string | null }[]>(
+      `SELECT to_regclass('subject_requests')::text AS found`,
+    );
+    if (table?.found != null) return; // the subject-rights migration has landed: next test
+    await reading.read();
+    expect(await valueOf(privacyMetrics.privacyRequestTracking)).toBe(0);
+  });
+
+  it('counts open and overdue requests by kind and the time to the nearest deadline', async () => {
+    await dataSource.query(`
+      CREATE TABLE IF NOT EXISTS subject_requests (
+        request_id       uuid        PRIMARY KEY,
+        kind             text        NOT NULL,
+        customer_id      text        NOT NULL,
+        received_at      timestamptz NOT NULL,
+        status           text        NOT NULL,
+        code_expires_at  timestamptz NOT NULL,
+        due_on           date        NOT NULL
+      )`);
+    const add = (kind: string, status: string, dueInDays: number) =>
+      dataSource.query(
+        `INSERT INTO subject_requests
+           (request_id, kind, customer_id, received_at, status, code_expires_at, due_on)
+         VALUES ($1, $2, 'c', now(), $3, now(), (now() AT TIME ZONE 'UTC')::date + $4::int)`,
+        [randomUUID(), kind, status, dueInDays],
+      );
+    await add('access', 'gathering', 20);
+    await add('access', 'gathering', -2); // overdue
+    await add('access', 'completed', -40); // answered: not open, not overdue
+    await add('access', 'awaiting-identity', -5); // the clock waits for identity
+    await add('erasure', 'erasing', 3);
+
+    await reading.read();
+
+    expect(await valueOf(privacyMetrics.privacyRequestTracking)).toBe(1);
+    expect(await valueOf(privacyMetrics.privacyRequestsOpen, { kind: 'access' })).toBe(2);
+    expect(await valueOf(privacyMetrics.privacyRequestsOverdue, { kind: 'access' })).toBe(1);
+    expect(await valueOf(privacyMetrics.privacyRequestsOpen, { kind: 'erasure' })).toBe(1);
+    expect(await valueOf(privacyMetrics.privacyRequestsOverdue, { kind: 'erasure' })).toBe(0);
+    // Overdue since the end of the day two days ago: between one and two days late.
+    const accessNearest = await valueOf(privacyMetrics.privacyRequestNearestDeadline, {
+      kind: 'access',
+    });
+    expect(accessNearest).toBeLessThan(-86_400);
+    expect(accessNearest).toBeGreaterThan(-2 * 86_400);
+    const erasureNearest = await valueOf(privacyMetrics.privacyRequestNearestDeadline, {
+      kind: 'erasure',
+    });
+    expect(erasureNearest).toBeGreaterThan(3 * 86_400);
+    expect(erasureNearest).toBeLessThanOrEqual(4 * 86_400);
+  });
+
+  it('counts live data keys by purpose, never by key or subject', async () => {
+    const key = (subject: string, purpose: string, destroyed: boolean) =>
+      dataSource.query(
+        `INSERT INTO data_keys (key_id, subject, purpose, allowed_services, created_by,
+                                wrapped_key, master_key_id, destroyed_at, destroy_reason)
+         VALUES ($1, $2, $3, '{payment}', 'checkout', $4, 'm1', $5, $6)`,
+        [
+          randomUUID(),
+          subject,
+          purpose,
+          destroyed ? null : Buffer.from('wrapped'),
+          destroyed ? new Date() : null,
+          destroyed ? 'payment ended' : null,
+        ],
+      );
+    await key('order:1', 'card-token', false);
+    await key('order:2', 'card-token', false);
+    await key('order:3', 'card-token', true);
+    await key('order:1', 'delivery-address', false);
+
+    await reading.read();
+
+    expect(await valueOf(privacyMetrics.liveKeys, { purpose: 'card-token' })).toBe(2);
+    expect(await valueOf(privacyMetrics.liveKeys, { purpose: 'delivery-address' })).toBe(1);
+    const { values } = await privacyMetrics.liveKeys.get();
+    for (const value of values) expect(Object.keys(value.labels)).toEqual(['purpose']);
+  });
+});
