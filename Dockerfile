@@ -42,12 +42,18 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /src/dist ./dist
 COPY --chown=root:root package.json ./
+# Files the code reads at run time beside the sources (tsc copies no text files): the first
+# privacy policy checkout's migration publishes, the retention schedule, the operations page.
+COPY --chown=root:root apps/checkout/src/database/seed ./apps/checkout/src/database/seed
+COPY --chown=root:root apps/operations/public ./apps/operations/public
+COPY --chown=root:root deploy/retention-schedule.json ./deploy/retention-schedule.json
 COPY --chown=root:root --chmod=0755 docker/entrypoint.sh docker/healthcheck.mjs /usr/local/lib/lumen/
 # The code is root's and read-only to the service; only its data folder is writable.
 # Mount points exist in the image, owned by node, so a new named volume mounted on one starts
 # out writable by the service (Docker copies the ownership of the directory it covers).
 RUN mkdir -p /var/lib/lumen/service /var/lib/lumen/secrets /var/lib/lumen/gateway \
-    /var/lib/lumen/carrier /var/lib/lumen/payment /var/lib/lumen/export/postgres \
+    /var/lib/lumen/carrier /var/lib/lumen/payment /var/lib/lumen/privacy \
+    /var/lib/lumen/export/postgres \
     /var/lib/lumen/export/checkout /var/lib/lumen/export/payment /var/lib/lumen/export/fulfilment \
     /var/lib/lumen/export/privacy /var/lib/lumen/export/carrier-simulator \
   && chown -R node:node /var/lib/lumen

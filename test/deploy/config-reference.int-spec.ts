@@ -115,6 +115,13 @@ describe('variables a deployment must set', () => {
     'CARRIER_CALLBACK_URL',
     'LUMEN_MASTER_KEY',
     'CHECKOUT_INDEX_SECRET',
+    'REDIS_URL',
+    'CHECKOUT_URL',
+    'PRIVACY_PUBLIC_URL',
+    'LUMEN_CHECKOUT_URL',
+    'LUMEN_PAYMENT_URL',
+    'LUMEN_FULFILMENT_URL',
+    'LUMEN_PRIVACY_URL',
   ];
   const required = (app: string) => configVariablesOf(app).filter((v) => MUST_SET.includes(v));
 
@@ -139,7 +146,7 @@ describe('variables a deployment must set', () => {
       (m) => m.kind === 'ConfigMap' && m.metadata.name === 'lumen-config',
     )?.data as Record<string, string>;
     const deployments = rendered.filter((m) => m.kind === 'Deployment');
-    expect(deployments.length).toBe(4);
+    expect(deployments.length).toBe(5);
     for (const deployment of deployments) {
       const app = deployment.metadata.name;
       const container = (

@@ -50,7 +50,7 @@ const stage = (name: string) => all.find((s) => s.name === name)!;
 function importedPackages(file: string): string[] {
   // `import type` is erased by the compiler: it needs no package at run time.
   const source = readText(file).replace(/import type [^;]+;/g, '');
-  return [...source.matchAll(/from '([^'.#][^']*)'/g)]
+  return [...source.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'([^'.#][^']*)'/gm)]
     .map((m) => m[1] ?? '')
     .filter((name) => !name.startsWith('node:'))
     .map((name) =>
@@ -109,6 +109,29 @@ describe('Dockerfile', () => {
       ),
     );
     expect([...missing]).toEqual([]);
+  });
+
+  it('copies every file the code reads beside its sources into the runtime image', () => {
+    // tsc emits only JavaScript; anything else under apps/ or libs/ (a seed text, a page) is
+    // read from its source location and must be copied there.
+    const assets = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir)).flatMap((entry) => {
+        const path = join(dir, entry);
+        if (statSync(join(ROOT, path)).isDirectory()) {
+          return entry === 'test' || entry === 'node_modules' ? [] : assets(path);
+        }
+        return /\.(ts|md)$/.test(entry) ? [] : [path];
+      });
+    const copied = runtime.instructions
+      .filter((i) => i.startsWith('COPY') && !i.includes('--from='))
+      .map((i) => i.split(/\s+/).filter((w) => !w.startsWith('--'))[1] ?? '');
+    const needed = [...assets('apps'), ...assets('libs')];
+    expect(needed.length).toBeGreaterThan(0);
+    for (const file of needed) {
+      const covered = copied.some((source) => file === source || file.startsWith(`${source}/`));
+      expect({ file, covered }).toEqual({ file, covered: true });
+    }
+    for (const schedule of ['deploy/retention-schedule.json']) expect(copied).toContain(schedule);
   });
 
   it('runs as the unprivileged node user, with a health check and the entry point', () => {

@@ -80,6 +80,8 @@ const labelsOf = (app: string) => ({
   'app.kubernetes.io/name': app,
   'app.kubernetes.io/part-of': 'lumen',
 });
+// Every pod the base runs, the migration Job's included.
+const PODS = [...SERVICES, 'operations', 'migrate'];
 const GATEWAY_IP = '203.0.113.10';
 const CARRIER_IP = '198.51.100.10';
 
@@ -113,7 +115,9 @@ describe('Kubernetes manifests (deploy/k8s/base)', () => {
   it('runs each service with probes on its health endpoints, resource limits and no privileges', () => {
     const ports = defaultPorts();
     const deployments = ofKind('Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICES].sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
+      [...SERVICES, 'operations'].sort(),
+    );
     for (const deployment of deployments) {
       const app = deployment.metadata.name;
       const pod = podSpecOf(deployment);
@@ -133,7 +137,7 @@ describe('Kubernetes manifests (deploy/k8s/base)', () => {
       });
       const service = named('Service', app);
       expect((service.spec as { ports: { port: number }[] }).ports[0]?.port).toBe(ports[app]);
-      expect(named('PodDisruptionBudget', app)).toBeDefined();
+      if (SERVICES.includes(app)) expect(named('PodDisruptionBudget', app)).toBeDefined();
     }
   });
 
@@ -222,21 +226,17 @@ describe('Kubernetes manifests (deploy/k8s/base)', () => {
     });
 
     it('only payment reaches the payment gateway', () => {
-      const reach = SERVICES.filter((app) =>
-        egressAllowed(policies, labelsOf(app), GATEWAY_IP, 443),
-      );
+      const reach = PODS.filter((app) => egressAllowed(policies, labelsOf(app), GATEWAY_IP, 443));
       expect(reach).toEqual(['payment']);
     });
 
     it('only fulfilment reaches the carrier', () => {
-      const reach = SERVICES.filter((app) =>
-        egressAllowed(policies, labelsOf(app), CARRIER_IP, 443),
-      );
+      const reach = PODS.filter((app) => egressAllowed(policies, labelsOf(app), CARRIER_IP, 443));
       expect(reach).toEqual(['fulfilment']);
     });
 
     it('nothing reaches an arbitrary address on the internet', () => {
-      for (const app of SERVICES) {
+      for (const app of PODS) {
         expect({ app, reach: egressAllowed(policies, labelsOf(app), '192.0.2.1', 443) }).toEqual({
           app,
           reach: false,
@@ -244,11 +244,12 @@ describe('Kubernetes manifests (deploy/k8s/base)', () => {
       }
     });
 
-    it('only checkout, payment and fulfilment call the key service', () => {
-      const callers = [...SERVICES, 'migrate', 'some-other-pod'].filter((app) =>
+    it('only checkout, payment and fulfilment call the key service (operations reads its metrics)', () => {
+      const callers = [...PODS, 'some-other-pod'].filter((app) =>
         ingressAllowedFromPod(policies, labelsOf('privacy'), labelsOf(app), 3003),
       );
-      expect(callers).toEqual(['checkout', 'payment', 'fulfilment']);
+      // The key API itself refuses any request not signed by a service key; operations has none.
+      expect(callers).toEqual(['checkout', 'payment', 'fulfilment', 'operations']);
     });
 
     it('the evaluator itself sees a pod no policy isolates as unrestricted', () => {
