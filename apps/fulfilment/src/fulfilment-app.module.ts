@@ -9,6 +9,7 @@ import { FULFILMENT_CONFIG, type FulfilmentConfig } from './config/fulfilment.co
 import { FulfilmentDatabaseModule } from './database/fulfilment-database.module';
 import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.filter';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { StaffModule } from './staff/staff.module';
 
 @Module({})
 export class FulfilmentAppModule {
@@ -33,6 +34,7 @@ export class FulfilmentAppModule {
           }),
         }),
         ShipmentsModule,
+        StaffModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

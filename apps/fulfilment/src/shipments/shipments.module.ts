@@ -105,5 +105,7 @@ const REPLAY_TTL_MS = 660_000;
     KeyDestroyedConsumer,
     PostgresHandoverWorker,
   ],
+  // Staff reads open the delivery address the same way the handover does.
+  exports: [DeliveryAddressOpener],
 })
 export class ShipmentsModule {}

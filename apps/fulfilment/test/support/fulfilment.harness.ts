@@ -222,6 +222,9 @@ export interface Harness {
   readonly fulfilmentSchema: string;
   readonly fulfilmentUrl: string;
   readonly simulatorUrl: string;
+  /** The in-process privacy app: staff accounts, sessions and the audit log. */
+  readonly privacy: NestFastifyApplication;
+  readonly privacyUrl: string;
   readonly callbackUrl: string;
   /** The service keys of this machine, as every consumer verifies events with them. */
   readonly keyRing: KeyRing;
@@ -402,6 +405,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     fulfilmentSchema,
     fulfilmentUrl: urlOf(fulfilment),
     simulatorUrl,
+    privacy,
+    privacyUrl,
     callbackUrl,
     keyRing: loadKeyRing(keysDir),
     carrierSigner: loadCarrierSigner(carrierSigningKeyPath(carrierKeysDir, 'carrier'), 'carrier'),
