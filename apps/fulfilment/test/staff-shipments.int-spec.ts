@@ -87,7 +87,7 @@ describe('fulfilment: staff reads of a shipment', () => {
     expect(text).not.toContain(order.address.recipientName);
     expect(text).not.toContain(order.address.postcode);
 
-    const privacyDb = h.privacy.get<DataSource>((await import('typeorm')).DataSource);
+    const privacyDb = h.privacy.get(DataSource);
     const rows = await privacyDb.query<
       { role: string; outcome: string; fields: string[]; reporter: string }[]
     >(`SELECT role, outcome, fields, reporter FROM audit_log WHERE subject = $1 ORDER BY seq`, [
