@@ -12,6 +12,7 @@ import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.
 import { RetentionModule } from './retention/retention.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 import { SubjectRightsModule } from './subject-rights/subject-rights.module';
+import { StaffModule } from './staff/staff.module';
 
 @Module({})
 export class FulfilmentAppModule {
@@ -39,6 +40,7 @@ export class FulfilmentAppModule {
         FulfilmentMetricsModule.forRoot(config),
         SubjectRightsModule,
         RetentionModule,
+        StaffModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

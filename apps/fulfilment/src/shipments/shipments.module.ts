@@ -111,7 +111,8 @@ const REPLAY_TTL_MS = 660_000;
     KeyDestroyedConsumer,
     PostgresHandoverWorker,
   ],
-  // The customer's rights (subject-rights/) read and cancel shipments through the same parts.
+  // The customer's rights (subject-rights/) read and cancel shipments through the same parts;
+  // staff reads (staff/) open the delivery address the same way the handover does.
   exports: [KeyServiceClient, DeliveryAddressOpener, ShipmentRepository, ShipmentEvents],
 })
 export class ShipmentsModule {}

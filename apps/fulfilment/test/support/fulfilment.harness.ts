@@ -230,6 +230,9 @@ export interface Harness {
   askPrivacy(topic: string, key: string, payload: unknown): Promise<string>;
   readonly fulfilmentUrl: string;
   readonly simulatorUrl: string;
+  /** The in-process privacy app: staff accounts, sessions and the audit log. */
+  readonly privacy: NestFastifyApplication;
+  readonly privacyUrl: string;
   readonly callbackUrl: string;
   /** The service keys of this machine, as every consumer verifies events with them. */
   readonly keyRing: KeyRing;
@@ -419,6 +422,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       publish(signers.privacy, topic, key, payload, randomUUID()),
     fulfilmentUrl: urlOf(fulfilment),
     simulatorUrl,
+    privacy,
+    privacyUrl,
     callbackUrl,
     keyRing: loadKeyRing(keysDir),
     carrierSigner: loadCarrierSigner(carrierSigningKeyPath(carrierKeysDir, 'carrier'), 'carrier'),

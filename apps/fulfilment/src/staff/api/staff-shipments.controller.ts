@@ -1,0 +1,39 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
+import {
+  ReadShipmentForStaff,
+  type StaffShipmentView,
+} from '../application/read-shipment-for-staff.use-case';
+
+/** Staff reads of one order's shipment: purpose-bound, field-limited by role, audited. */
+@Controller('staff/shipments')
+export class StaffShipmentsController {
+  constructor(private readonly readShipment: ReadShipmentForStaff) {}
+
+  @Get(':orderId')
+  @StaffAccess({
+    roles: [...STAFF_ROLES],
+    services: ['privacy'],
+    personalData: {
+      subject: (params) => `order:${params['orderId'] ?? ''}`,
+      purposes: [
+        'order-fulfilment',
+        'customer-support',
+        'subject-access-request',
+        'legal-disclosure',
+        'service-monitoring',
+      ],
+    },
+  })
+  async read(
+    @Param('orderId', new ParseUUIDPipe()) orderId: string,
+    @CurrentAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StaffShipmentView> {
+    const view = await this.readShipment.execute(orderId, access);
+    if (view === undefined) throw new NotFoundException('No such order');
+    void reply.header('cache-control', 'no-store');
+    return view;
+  }
+}
