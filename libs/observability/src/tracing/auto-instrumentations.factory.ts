@@ -32,6 +32,10 @@ export function createInstrumentations(): ReturnType<typeof getNodeAutoInstrumen
       ignoreIncomingRequestHook: (request) => isProbePath(request.url),
       ignoreOutgoingRequestHook: (options) => isProbePath(options.path),
     },
+    // fetch() goes through undici, not http: the operations app scrapes every service with it.
+    '@opentelemetry/instrumentation-undici': {
+      ignoreRequestHook: (request) => isProbePath(request.path),
+    },
   });
 }
 
