@@ -39,7 +39,7 @@ export function createInstrumentations(): ReturnType<typeof getNodeAutoInstrumen
   });
 }
 
-const PROBE_PATH = /^\/(metrics|health\/(live|ready)|api\/operations\/)/;
+const PROBE_PATH = /^\/(metrics|health\/(live|ready))(\?|$)|^\/api\/operations\//;
 
 function isProbePath(path: string | null | undefined): boolean {
   return typeof path === 'string' && PROBE_PATH.test(path);
