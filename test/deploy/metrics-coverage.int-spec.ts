@@ -162,4 +162,16 @@ describe('deploy/ queries only metrics that exist', () => {
     );
     expect(run('check', 'config', 'prometheus.yml')).toContain('SUCCESS');
   });
+
+  (havePromtool ? it : it.skip)(
+    'fires the alerts on the series in alerts.test.yml, and only those (promtool test rules)',
+    () => {
+      // execFileSync throws, with promtool's report of the failing case, on any mismatch.
+      const report = execFileSync(PROMTOOL, ['test', 'rules', 'alerts.test.yml'], {
+        cwd: join(root, 'deploy', 'prometheus'),
+        encoding: 'utf8',
+      });
+      expect(report).toContain('SUCCESS');
+    },
+  );
 });
