@@ -47,8 +47,11 @@ const COMMANDS = {
   start,
   'kafka:start': kafkaStart,
   'kafka:stop': kafkaStop,
+  bench: () => runBuilt('bench/pipeline-bench.js'),
   'bench:relay': () => runBuilt('bench/relay-bench.js'),
   sweep: () => runBuilt('sweep/sweep.main.js'),
+  'staff:create': () => runBuilt('staff/create-staff-account.main.js'),
+  chaos: () => runBuilt('chaos/chaos.main.js'),
 };
 
 /** Lazily loaded after dependencies exist: { ensureKafka, stopKafka, ... }. */
@@ -335,7 +338,7 @@ function printSummary(summary, started) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// bench, sweep: setup, then one program compiled from scripts/**/*.ts; it prints its figures
+// bench, sweep, chaos: setup, then one program compiled from scripts/**/*.ts; it prints its figures
 
 async function runBuilt(script) {
   const env = await setup();
@@ -351,7 +354,8 @@ async function runBuilt(script) {
 // start: setup, then run and supervise every service until Ctrl-C
 
 async function start() {
-  const env = await setup({ traces: true });
+  // LUMEN_TRACES=off: no Zipkin, spans exported nowhere (the load benchmark's default).
+  const env = await setup({ traces: process.env.LUMEN_TRACES !== 'off' });
   const shutdown = waitForShutdownSignal();
   // Signal listeners alone do not keep Node running; this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -409,9 +413,24 @@ function discoverApps() {
     .sort();
 }
 
+/** Services with a schema of their own; provisioning creates a role `lumen_<service>` for each. */
+const DATABASE_SERVICES = new Set(['checkout', 'payment', 'fulfilment', 'privacy']);
+
+/**
+ * Each service connects as its own role, which reaches only its own schema (ADR 0003);
+ * provisioning alone uses the admin URL.
+ */
+function ownDatabaseRole(app, env) {
+  if (!DATABASE_SERVICES.has(app) || !env.DATABASE_URL) return {};
+  const url = new URL(env.DATABASE_URL);
+  url.username = `lumen_${app}`;
+  url.password = '';
+  return { DATABASE_URL: url.toString() };
+}
+
 /** Runs one service, prefixes its output, and restarts it with backoff when it dies. */
 function supervise(app, env, port, main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')) {
-  const childEnv = port ? { ...env, PORT: port } : env;
+  const childEnv = { ...env, ...(port ? { PORT: port } : {}), ...ownDatabaseRole(app, env) };
   let child;
   let stopping = false;
   let restartTimer;

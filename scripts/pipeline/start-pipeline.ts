@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -13,6 +13,11 @@ export interface Pipeline {
   readonly urls: Readonly<Record<string, string>>;
   /** Everything the processes printed so far (for leak checks and failure reports). */
   output(): string;
+  /**
+   * The process id of one app's current process, as `npm start` supervises it (undefined
+   * while it is down). The crash tests SIGKILL it and let the supervisor restart it.
+   */
+  pidOf(app: string): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -58,6 +63,28 @@ function accepts(port: number): Promise<boolean> {
       resolve(false);
     });
   });
+}
+
+/**
+ * The children of `parent` running `script`, from /proc (Linux, where the pipeline runs):
+ * scripts/lumen.mjs spawns each app as `node ... dist/apps/<app>/src/main.js` and restarts it
+ * under a new pid when it dies, so the pid is looked up afresh each time.
+ */
+function childRunning(parent: number, script: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid; the name in field 2 may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parentPid !== parent) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.includes(script)) return Number(entry);
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return undefined;
 }
 
 export async function startPipeline(extraEnv: Record<string, string> = {}): Promise<Pipeline> {
@@ -109,6 +136,10 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
   return {
     urls: Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${String(ports[app])}`])),
     output: () => output,
+    pidOf: (app) =>
+      child.pid === undefined
+        ? undefined
+        : childRunning(child.pid, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
       await exited;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { envFields, loadConfig } from '#lumen/config';
 import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
 import { ensureServiceKeys } from '#lumen/crypto';
-import { assertIdentifier, createDataSource, migrate } from '#lumen/database';
+import { assertIdentifier } from '#lumen/database';
 import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
 import {
   generateStorefrontApiKey,
@@ -13,6 +13,7 @@ import {
   isWellFormedApiKey,
 } from '../../apps/checkout/src/storefronts/domain/storefront-api-key';
 import { SERVICE_DATABASES, serviceDatabaseUrl } from './service-registry';
+import { ensureRolesAndSchemas, runMigrations } from './service-databases';
 
 /**
  * Brings a machine to the state the services expect, idempotently: the database, one role
@@ -54,47 +55,6 @@ async function ensureDatabase(adminUrl: string): Promise<string> {
   } finally {
     await client.end();
   }
-}
-
-async function ensureRolesAndSchemas(adminUrl: string): Promise<string> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    for (const { role, schema } of SERVICE_DATABASES) {
-      assertIdentifier(role);
-      assertIdentifier(schema);
-      const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-      if (exists.rowCount === 0) await client.query(`CREATE ROLE ${role} LOGIN`);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
-      // Nobody else gets in: not PUBLIC, not the other services' roles.
-      await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
-    }
-    await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
-    return SERVICE_DATABASES.map((s) => s.role).join(', ');
-  } finally {
-    await client.end();
-  }
-}
-
-async function runMigrations(adminUrl: string): Promise<string> {
-  const ran: string[] = [];
-  for (const { service, schema, role, migrations } of SERVICE_DATABASES) {
-    // Migrations run as the service's own role, so the tables belong to it.
-    const dataSource = createDataSource({
-      url: serviceDatabaseUrl(adminUrl, role),
-      schema,
-      applicationName: `provision:${service}`,
-      migrations: [...migrations],
-      poolSize: 1,
-    });
-    await dataSource.initialize();
-    try {
-      ran.push(...(await migrate(dataSource)).map((name) => `${service}/${name}`));
-    } finally {
-      await dataSource.destroy();
-    }
-  }
-  return ran.length === 0 ? 'up to date' : `ran ${ran.join(', ')}`;
 }
 
 /**

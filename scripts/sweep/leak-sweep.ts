@@ -150,7 +150,9 @@ export async function runLeakSweep(
     Promise.resolve(splitLogs(pipeline.output())),
     readSpans(),
     ...Object.entries(urls).map(([app, url]) => readHttp(`metrics:${app}`, `${url}/metrics`)),
-    readHttp('carrier:received', `${carrier}/_test/received`),
+    readHttp('carrier:received', `${carrier}/_test/received`, {
+      authorization: `Bearer ${readFileSync(join(options.root, '.lumen', 'carrier', 'control-token'), 'utf8').trim()}`,
+    }),
     readHttp('gateway:received', `${gateway}/test/journal`, {
       authorization: `Bearer ${operatorToken}`,
     }),

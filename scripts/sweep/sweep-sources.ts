@@ -28,27 +28,63 @@ function bytesAsText(bytes: Buffer): string {
   return isUtf8(bytes) && !/[\u0000-\u0008\u000e-\u001f\ufffd]/u.test(text) ? text : '<binary>';
 }
 
-/** Every message of every topic (dead-letter topics included), from offset 0. */
-export async function readKafka(brokers: readonly string[]): Promise<SweptText[]> {
+/** One Kafka message as read, with where it came from. */
+export interface ReadMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Each partition's end offset (`topic/partition` → next offset), for topics `wanted` picks. */
+export async function topicEnds(
+  brokers: readonly string[],
+  wanted: (topic: string) => boolean = () => true,
+): Promise<Map<string, number>> {
   const kafka = new Kafka({
-    clientId: 'leak-sweep',
+    clientId: 'lumen-reader',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
-  const ends = new Map<string, number>();
-  for (const topic of topics) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-      if (Number(high) > 0) ends.set(`${topic}/${partition}`, Number(high));
+  try {
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__') && wanted(t));
+    const ends = new Map<string, number>();
+    for (const topic of topics) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        ends.set(`${topic}/${String(partition)}`, Number(high));
+      }
     }
+    return ends;
+  } finally {
+    await admin.disconnect();
   }
-  await admin.disconnect();
+}
+
+/**
+ * Every message of the topics `wanted` picks, up to their current ends, skipping those before
+ * `from` (`topic/partition` → first offset to keep; 0 where absent).
+ */
+export async function readMessages(
+  brokers: readonly string[],
+  wanted: (topic: string) => boolean = () => true,
+  from: ReadonlyMap<string, number> = new Map(),
+): Promise<ReadMessage[]> {
+  const ends = new Map(
+    [...(await topicEnds(brokers, wanted))].filter(([id, end]) => end > (from.get(id) ?? 0)),
+  );
   if (ends.size === 0) return [];
 
-  const texts: SweptText[] = [];
-  const consumer = kafka.consumer({ groupId: `leak-sweep-${Date.now()}` });
+  const kafka = new Kafka({
+    clientId: 'lumen-reader',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const messages: ReadMessage[] = [];
+  const consumer = kafka.consumer({ groupId: `lumen-reader-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({
     topics: [...new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))],
@@ -58,17 +94,21 @@ export async function readKafka(brokers: readonly string[]): Promise<SweptText[]
     const timer = setTimeout(resolve, 60_000);
     void consumer.run({
       eachMessage: ({ topic, partition, message }) => {
-        const headers = Object.values(message.headers ?? {}).map((v) => String(v));
-        texts.push({
-          location: `kafka:${topic}`,
-          text: [
-            message.key?.toString('utf8') ?? '',
-            message.value?.toString('utf8') ?? '',
-            ...headers,
-          ].join('\n'),
-        });
-        const id = `${topic}/${partition}`;
-        if (Number(message.offset) + 1 >= (ends.get(id) ?? 0)) ends.delete(id);
+        const id = `${topic}/${String(partition)}`;
+        const offset = Number(message.offset);
+        if (offset >= (from.get(id) ?? 0) && offset < (ends.get(id) ?? 0)) {
+          messages.push({
+            topic,
+            partition,
+            offset,
+            key: message.key?.toString('utf8') ?? '',
+            value: message.value,
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, v]) => [name, String(v)]),
+            ),
+          });
+        }
+        if (offset + 1 >= (ends.get(id) ?? 0)) ends.delete(id);
         if (ends.size === 0) {
           clearTimeout(timer);
           resolve();
@@ -78,7 +118,19 @@ export async function readKafka(brokers: readonly string[]): Promise<SweptText[]
     });
   });
   await consumer.disconnect();
-  return texts;
+  return messages;
+}
+
+/** Every message of every topic (dead-letter topics included), from offset 0. */
+export async function readKafka(brokers: readonly string[]): Promise<SweptText[]> {
+  return (await readMessages(brokers)).map((message) => ({
+    location: `kafka:${message.topic}`,
+    text: [
+      message.key,
+      message.value?.toString('utf8') ?? '',
+      ...Object.values(message.headers),
+    ].join('\n'),
+  }));
 }
 
 /** Every row of every table in every service schema. */

@@ -34,9 +34,11 @@ describe('order flows end to end', () => {
   afterEach(() => setCarrierSwitches({ refuse: null }));
 
   async function setCarrierSwitches(patch: Record<string, unknown>): Promise<void> {
+    // The simulator wrote its control token on first start (CARRIER_KEYS_DIR, default .lumen/carrier).
+    const token = readFileSync(join(root, '.lumen', 'carrier', 'control-token'), 'utf8').trim();
     const response = await fetch(`${carrier}/_test/switches`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(patch),
     });
     expect(response.status).toBe(200);

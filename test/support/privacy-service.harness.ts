@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '#lumen/database';
@@ -40,6 +41,10 @@ export async function startPrivacyService(options: {
       LUMEN_KEYS_DIR: options.keysDir,
       LOG_LEVEL: 'silent',
       LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
+      // Its own consumer group, mail outbox and operator token: never the running pipeline's.
+      PRIVACY_CONSUMER_GROUP: `privacy-test-${schema}`,
+      LUMEN_MAIL_OUTBOX_DIR: join(options.keysDir, 'mail-outbox'),
+      PRIVACY_OPERATOR_TOKEN_FILE: join(options.keysDir, 'privacy-operator-token'),
     }),
     false,
   );

@@ -13,7 +13,10 @@ import { CheckoutMetricsModule } from './metrics/checkout-metrics.module';
 import { CheckoutExceptionFilter } from './orders/api/checkout-exception.filter';
 import { OrdersModule } from './orders/orders.module';
 import { PrivacyPolicyModule } from './privacy-policy/privacy-policy.module';
+import { RetentionModule } from './retention/retention.module';
 import { StorefrontsModule } from './storefronts/storefronts.module';
+import { StaffModule } from './staff/staff.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class CheckoutAppModule {
@@ -40,7 +43,10 @@ export class CheckoutAppModule {
         StorefrontsModule,
         PrivacyPolicyModule,
         OrdersModule,
+        SubjectRightsModule,
+        RetentionModule,
         ApiDocsModule,
+        StaffModule,
         CheckoutMetricsModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: CheckoutExceptionFilter }],

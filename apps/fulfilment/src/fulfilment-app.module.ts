@@ -9,7 +9,9 @@ import { FULFILMENT_CONFIG, type FulfilmentConfig } from './config/fulfilment.co
 import { FulfilmentDatabaseModule } from './database/fulfilment-database.module';
 import { FulfilmentMetricsModule } from './metrics/fulfilment-metrics.module';
 import { FulfilmentExceptionFilter } from './shipments/api/fulfilment-exception.filter';
+import { RetentionModule } from './retention/retention.module';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 @Module({})
 export class FulfilmentAppModule {
@@ -35,6 +37,8 @@ export class FulfilmentAppModule {
         }),
         ShipmentsModule,
         FulfilmentMetricsModule.forRoot(config),
+        SubjectRightsModule,
+        RetentionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: FulfilmentExceptionFilter }],
     };

@@ -8,6 +8,7 @@ import { PAYMENT_CONFIG, type PaymentConfig } from './config/payment.config';
 import { PaymentDatabaseModule } from './database/payment-database.module';
 import { PaymentMetricsModule } from './metrics/payment-metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -32,6 +33,7 @@ export class PaymentAppModule {
         }),
         PaymentsModule,
         PaymentMetricsModule.forRoot(config),
+        RetentionModule,
       ],
     };
   }

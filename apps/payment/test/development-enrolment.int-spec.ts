@@ -54,6 +54,19 @@ describe('development enrolment of the merchant key', () => {
     expect(said).toHaveLength(1);
   });
 
+  it('enrols again when the service listens on another port, so notifications reach it', async () => {
+    const before = keyOnFile();
+    config = { ...config, port: config.port + 1 };
+    await ensureDevelopmentMerchantKey(config, () => undefined);
+    expect(keyOnFile().keyId).not.toBe(before.keyId);
+    expect(readFileSync(`${config.merchantKeyFile}.notification-url`, 'utf8')).toBe(
+      `http://${config.host}:${String(config.port)}/gateway/notifications`,
+    );
+    const again = keyOnFile();
+    await ensureDevelopmentMerchantKey(config, () => undefined);
+    expect(keyOnFile().keyId).toBe(again.keyId);
+  });
+
   it('enrols again when the gateway has a new root (its folder was wiped)', async () => {
     const before = keyOnFile();
     const rebuilt = await startGatewaySimulator();

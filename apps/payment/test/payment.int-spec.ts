@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 import {
   LUMEN_TOPICS,
   SERVICE_NAMES,
+  subjectAccessFragmentDocumentSchema,
+  subjectAccessFragmentSeal,
   topicSpecsOf,
   type OrderPlacedV1,
   type ShipmentFailedV1,
@@ -28,6 +30,7 @@ import {
   OutboxRelay,
   silentLogger,
 } from '#lumen/messaging';
+import type { RetentionRunReport } from '#lumen/retention';
 import {
   GATEWAY_HEADERS,
   GatewayWireClient,
@@ -51,6 +54,7 @@ import { PAYMENT_MIGRATIONS } from '../src/database/payment-migrations';
 import { createPaymentApp } from '../src/payment-app.factory';
 import { CardTokenKeyRepository } from '../src/payments/application/card-token-key.repository';
 import { GatewayTrust } from '../src/payments/infrastructure/gateway-trust';
+import { PaymentRetention } from '../src/retention/application/payment-retention';
 
 /**
  * The payment service against the real key service, the real gateway simulator (both on
@@ -208,11 +212,13 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     new KeyServiceClient({ baseUrl: privacy.baseUrl, signer: loadEventSigner(keysDir, service) });
 
   /** What checkout does when an order is accepted: seal, then publish through its outbox. */
-  async function placeOrder(card: keyof typeof TEST_CARDS = 'approved') {
+  async function placeOrder(
+    card: keyof typeof TEST_CARDS = 'approved',
+    customerId: string = randomUUID(),
+  ) {
     // The storefront's browser: card number to the gateway's hosted form, a token back.
     const cardToken = await gateway.cardToken(card);
     const orderId = randomUUID();
-    const customerId = randomUUID();
     const checkout = clientAs('checkout');
     const tokenKey = await checkout.createKey({
       subject: `order:${orderId}`,
@@ -222,12 +228,13 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     const contact = await checkout.createKey({
       subject: `customer:${customerId}`,
       purpose: 'customer-contact',
-      allowedServices: ['checkout'],
+      // As checkout shares them: a returning customer's order reuses the same keys.
+      allowedServices: ['checkout', 'privacy'],
     });
     const address = await checkout.createKey({
       subject: `customer:${customerId}`,
       purpose: 'delivery-address',
-      allowedServices: ['fulfilment'],
+      allowedServices: ['checkout', 'fulfilment', 'privacy'],
     });
     const customer = (field: string, value: string) =>
       seal(value, contact.key, { field, subject: `customer:${customerId}` });
@@ -258,7 +265,7 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       },
     };
     await publish(payload);
-    return { orderId, cardToken, sealedToken, tokenKeyId: tokenKey.key.keyId, payload };
+    return { orderId, customerId, cardToken, sealedToken, tokenKeyId: tokenKey.key.keyId, payload };
   }
 
   const publish = (payload: OrderPlacedV1) =>
@@ -513,6 +520,11 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
       'refund_kind',
       'refund_reason_code',
       'refunded_at',
+      // checkout's pseudonymous customer id (erased on request) and the gateway's name
+      'customer_id',
+      'gateway',
+      'customer_unlinked_at',
+      'customer_unlinked_by',
     ]);
   });
 
@@ -928,6 +940,233 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     // No downtime: the next payment is answered with the new key and confirmed.
     const order = await placeOrder();
     expect(await settled(order.orderId)).toMatchObject({ status: 'confirmed' });
+  });
+
+  describe('subject rights and retention', () => {
+    const privacyOutbox = () => new Outbox(LUMEN_TOPICS, loadEventSigner(keysDir, 'privacy'));
+    const DAY_MS = 86_400_000;
+
+    /** What the privacy service does: publish a request about a customer through its outbox. */
+    const askPrivacy = (
+      topic: 'privacy.access.requested.v1' | 'privacy.subject.erased.v1',
+      payload: Record<string, unknown>,
+    ) =>
+      checkoutDb.transaction((tx) =>
+        privacyOutbox().add(tx, topic, payload.requestId as string, payload as never),
+      );
+
+    const answerOf = (topic: string, requestId: string) =>
+      eventually(async () => {
+        const rows: { value: Buffer }[] = await paymentDb.query(
+          'SELECT value FROM outbox WHERE topic = $1 AND message_key = $2',
+          [topic, requestId],
+        );
+        const value = rows[0]?.value;
+        return value === undefined
+          ? undefined
+          : (JSON.parse(value.toString('utf8')) as { payload: Record<string, unknown> }).payload;
+      }, `${topic} for ${requestId}`);
+
+    const linkOf = async (orderId: string) =>
+      (
+        await paymentDb.query<
+          {
+            customer_id: string | null;
+            gateway: string | null;
+            amount_minor: string;
+            unlinked_by: string | null;
+          }[]
+        >(
+          `SELECT customer_id, gateway, amount_minor, customer_unlinked_by AS unlinked_by
+           FROM payments WHERE order_id = $1`,
+          [orderId],
+        )
+      )[0];
+
+    const ada = randomUUID();
+    const bob = randomUUID();
+    const adaOrders: string[] = [];
+    let bobOrder = '';
+
+    beforeAll(async () => {
+      for (const customer of [ada, ada, bob]) {
+        const order = await placeOrder('approved', customer);
+        await settled(order.orderId);
+        await tokenDestroyed(order.orderId);
+        if (customer === ada) adaOrders.push(order.orderId);
+        else bobOrder = order.orderId;
+      }
+    });
+
+    it('links each payment to its customer and gateway from the placed order', async () => {
+      expect(await linkOf(adaOrders[0]!)).toEqual({
+        customer_id: ada,
+        gateway: 'simulator',
+        amount_minor: '4599',
+        unlinked_by: null,
+      });
+    });
+
+    it('answers an access request with a sealed fragment of exactly that customer’s payments', async () => {
+      const requestId = randomUUID();
+      const now = new Date();
+      await askPrivacy('privacy.access.requested.v1', {
+        requestId,
+        customerId: ada,
+        answerBy: new Date(now.getTime() + 7 * DAY_MS).toISOString(),
+        requestedAt: now.toISOString(),
+      });
+      const answer = await answerOf('payment.access.fragment.v1', requestId);
+      expect(answer).toMatchObject({ requestId, service: 'payment' });
+      const fragment = answer.fragment as string;
+      const context = subjectAccessFragmentSeal.context(requestId);
+      await expect(clientAs('checkout').open(fragment, context)).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+      const document = subjectAccessFragmentDocumentSchema.parse(
+        JSON.parse(await clientAs('privacy').open(fragment, context)),
+      );
+      expect(document).toMatchObject({ requestId, service: 'payment', customerId: ada });
+      const records = document.sections.find((s) => s.category === 'payment-records')!;
+      expect(records.retentionCategory).toBe('accounting-records');
+      expect(records.items.map((item) => item.orderId).sort()).toEqual([...adaOrders].sort());
+      for (const item of records.items) {
+        expect(item.data).toMatchObject({
+          status: 'confirmed',
+          amountMinor: 4599,
+          gateway: 'simulator',
+        });
+        // The token went to the gateway once and is unreadable now; it is not in the package.
+        expect(item.unreadableFields).toEqual(['cardToken']);
+        expect(item.recipients[0]).toMatchObject({
+          recipient: 'payment gateway',
+          name: 'simulator',
+        });
+        expect(item.recipients[0]!.fields).toContain('cardToken');
+      }
+      const text = JSON.stringify(document);
+      expect(text).not.toContain(bobOrder);
+      expect(text).not.toContain(bob);
+      expect(text).not.toContain(CARD_TOKEN_PREFIX);
+      expect(answer.recordCount).toBe(
+        document.sections.reduce((total, s) => total + s.items.length, 0),
+      );
+    });
+
+    it('erases a customer: unlinks only their payments, keeps the accounting record, sends the receipt', async () => {
+      const bobBefore = await linkOf(bobOrder);
+      const keys: { key_id: string }[] = await privacy.dataSource.query(
+        `SELECT key_id FROM data_keys WHERE destroyed_at IS NULL AND subject = $1`,
+        [`customer:${ada}`],
+      );
+      for (const { key_id: keyId } of keys) await clientAs('privacy').destroyKey(keyId, 'erasure');
+      const requestId = randomUUID();
+      await askPrivacy('privacy.subject.erased.v1', {
+        requestId,
+        customerId: ada,
+        keysDestroyed: keys.map((k) => k.key_id),
+        erasedAt: new Date().toISOString(),
+      });
+      const receipt = await answerOf('payment.erasure.completed.v1', requestId);
+      expect(receipt).toMatchObject({ requestId, service: 'payment' });
+      expect(receipt.stores).toEqual(
+        expect.arrayContaining([
+          { store: 'payment.payments (customer link)', action: 'masked', count: 2 },
+          {
+            store: 'payment.payments (amounts, gateway references, refunds)',
+            action: 'kept-by-law',
+            count: 2,
+          },
+          { store: 'redis', action: 'none-held', count: 0 },
+        ]),
+      );
+      for (const orderId of adaOrders) {
+        expect(await linkOf(orderId)).toEqual({
+          customer_id: null,
+          gateway: 'simulator',
+          amount_minor: '4599',
+          unlinked_by: 'erasure',
+        });
+      }
+      expect(await linkOf(bobOrder)).toEqual(bobBefore);
+
+      // Every table of payment's schema: Ada's id is gone, Bob's is there (the scan reads it).
+      const schemaText = async () => {
+        const tables: { table_name: string }[] = await paymentDb.query(
+          `SELECT table_name FROM information_schema.tables
+           WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+          [paymentSchema],
+        );
+        const rows: string[] = [];
+        for (const { table_name: table } of tables) {
+          const found: { row: string }[] = await paymentDb.query(
+            `SELECT t::text AS row FROM "${paymentSchema}"."${table}" t`,
+          );
+          for (const { row } of found) {
+            rows.push(row);
+            for (const hex of row.match(/\\\\x[0-9a-f]+/g) ?? []) {
+              rows.push(Buffer.from(hex.slice(3), 'hex').toString('utf8'));
+            }
+          }
+        }
+        return rows.join('\n');
+      };
+      const all = await schemaText();
+      expect(all).not.toContain(ada);
+      expect(all).toContain(bob);
+      expect(all).not.toContain(CARD_TOKEN_PREFIX);
+    });
+
+    it('applies the retention schedule on a clock the test controls', async () => {
+      const retention = app!.get(PaymentRetention);
+      const resultOf = (report: RetentionRunReport, category: string) =>
+        report.results.find((result) => result.category === category)!;
+      await eventually(async () => {
+        const rows: { n: number }[] = await paymentDb.query(
+          'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+        );
+        return rows[0]?.n === 0 ? true : undefined;
+      }, 'payment outbox published');
+      const count = async (sql: string) => (await paymentDb.query<{ n: number }[]>(sql))[0]!.n;
+
+      const soon = await retention.runOnce(new Date(Date.now() + 30 * 60_000));
+      expect(soon.results.map((r) => [r.category, r.outcome, r.count])).toEqual([
+        ['order-personal-data', 'applied', 0],
+        ['accounting-records', 'applied', 0],
+        ['outbox-published', 'applied', 0],
+        ['inbox-processed', 'applied', 0],
+      ]);
+      const published = await count('SELECT count(*)::int AS n FROM outbox');
+      const inbox = await count('SELECT count(*)::int AS n FROM inbox');
+      const twoHours = await retention.runOnce(new Date(Date.now() + 2 * 3_600_000));
+      expect(resultOf(twoHours, 'outbox-published').count).toBe(published);
+      expect(await count('SELECT count(*)::int AS n FROM outbox')).toBe(0);
+      expect(await linkOf(bobOrder)).toMatchObject({ customer_id: bob });
+      expect(resultOf(twoHours, 'inbox-processed').count).toBe(0);
+      const nineDays = await retention.runOnce(new Date(Date.now() + 9 * DAY_MS));
+      expect(inbox).toBeGreaterThan(0);
+      expect(resultOf(nineDays, 'inbox-processed').count).toBe(inbox);
+      expect(resultOf(nineDays, 'order-personal-data').count).toBe(0);
+
+      expect(
+        resultOf(await retention.runOnce(new Date(Date.now() + 89 * DAY_MS)), 'order-personal-data')
+          .count,
+      ).toBe(0);
+      const later = await retention.runOnce(new Date(Date.now() + 91 * DAY_MS));
+      expect(resultOf(later, 'order-personal-data').count).toBeGreaterThanOrEqual(1);
+      expect(await linkOf(bobOrder)).toMatchObject({ customer_id: null, unlinked_by: 'retention' });
+      expect(await linkOf(adaOrders[0]!)).toMatchObject({
+        unlinked_by: 'erasure',
+        amount_minor: '4599',
+      });
+
+      const payments = await count(
+        `SELECT count(*)::int AS n FROM payments WHERE status IN ('confirmed', 'failed', 'refunded')`,
+      );
+      const sixYears = await retention.runOnce(new Date(Date.now() + (6 * 365 + 2) * DAY_MS));
+      expect(resultOf(sixYears, 'accounting-records').count).toBe(payments);
+      expect(await linkOf(bobOrder)).toBeUndefined();
+    });
   });
 
   it('rotates the merchant key with overlap without downtime; a revoked key is refused at once', async () => {

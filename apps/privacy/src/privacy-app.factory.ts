@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { LoggerService, NestApplicationOptions } from '@nestjs/common';
 import type { PrivacyConfig } from './config/privacy.config';
 import { PrivacyAppModule } from './privacy-app.module';
+import type { SubjectRightsModuleOptions } from './subject-rights/subject-rights.module';
 
 /** Key requests are a few hundred bytes; anything much larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -14,12 +15,13 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 export async function createPrivacyApp(
   config: PrivacyConfig,
   logger: LoggerService | false,
+  subjectRights: SubjectRightsModuleOptions = {},
 ): Promise<NestFastifyApplication> {
   // Nest declares its options as a class but documents and reads plain objects.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const options: NestApplicationOptions = { logger, rawBody: true, abortOnError: false };
   return NestFactory.create<NestFastifyApplication>(
-    PrivacyAppModule.forRoot(config),
+    PrivacyAppModule.forRoot(config, subjectRights),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
     options,
   );

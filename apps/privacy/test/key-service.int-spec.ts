@@ -193,6 +193,9 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
       LUMEN_KEYS_DIR: keysDir,
       LOG_LEVEL: 'silent',
       LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
+      PRIVACY_CONSUMER_GROUP: `privacy-test-${schema}`,
+      LUMEN_MAIL_OUTBOX_DIR: join(keysDir, 'mail-outbox'),
+      PRIVACY_OPERATOR_TOKEN_FILE: join(keysDir, 'privacy-operator-token'),
     });
     // Debug level: the most the service ever logs, all of it captured.
     const logger = createLogger({
@@ -648,8 +651,12 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
         KAFKA_BROKERS,
         LUMEN_KEYS_DIR: keysDir,
         LUMEN_MASTER_KEY: randomBytes(32).toString('base64'),
+        PRIVACY_CONSUMER_GROUP: `privacy-test-${schema}-other`,
+        LUMEN_MAIL_OUTBOX_DIR: join(keysDir, 'mail-outbox'),
+        PRIVACY_OPERATOR_TOKEN_FILE: join(keysDir, 'privacy-operator-token'),
       }),
       false,
+      { runTimers: false },
     );
     await other.listen({ port: 0, host: '127.0.0.1' });
     try {

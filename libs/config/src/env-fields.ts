@@ -44,6 +44,9 @@ export const envFields = {
   /** Folder holding this machine's service signing keys (see scripts/provision). */
   keysDir: z.string().min(1).default('.lumen/keys'),
 
+  /** The retention schedule every service enforces (libs/retention reads and validates it). */
+  retentionSchedule: z.string().min(1).default('deploy/retention-schedule.json'),
+
   tracesExporter: z.enum(['zipkin', 'otlp', 'console', 'none']).default('none'),
 
   booleanFlag: (fallback: boolean) =>

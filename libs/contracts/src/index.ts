@@ -19,6 +19,23 @@ export {
 } from './topic-definition';
 export { sealedValueSchema } from './sealed-value';
 export {
+  SUBJECT_ACCESS_CATEGORIES,
+  subjectAccessFragmentDocumentSchema,
+  subjectAccessFragmentSeal,
+  subjectAccessItemSchema,
+  subjectAccessRecipientSchema,
+  subjectAccessRecordCount,
+  subjectAccessSectionSchema,
+  subjectAccessStaffAccessSchema,
+  type SubjectAccessCategory,
+  type SubjectAccessFragmentDocument,
+  type SubjectAccessFragmentDocumentInput,
+  type SubjectAccessItem,
+  type SubjectAccessRecipient,
+  type SubjectAccessSection,
+  type SubjectAccessStaffAccess,
+} from './subject-access-fragment';
+export {
   orderPlacedV1,
   orderPlacedV1Schema,
   type OrderPlacedV1,

@@ -1,4 +1,4 @@
-import { verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import {
   decodeCertificate,
   decodePublicKey,
@@ -13,6 +13,7 @@ import { GATEWAY_HEADERS, messageSignedBytes, type MessageToSign } from './signe
 
 export const DEFAULT_MAX_SKEW_MS = 300_000;
 export const DEFAULT_MAX_REVOCATION_AGE_MS = 60_000;
+const MAX_VERIFIED_CERTIFICATES = 256;
 
 /** Why a message was refused; each one is audited by the side that refused it. */
 export const REFUSAL_REASONS = [
@@ -85,6 +86,14 @@ export class MessageVerifier {
   private readonly maxSkewMs: number;
   private readonly maxRevocationAgeMs: number;
   private readonly clock: () => number;
+  /**
+   * Certificates (as sent, encoded) whose signature chain to the pinned root has verified, with
+   * their decoded public key. Whether a certificate was signed by the root never changes, so
+   * the two signature checks and key decodings run once per certificate rather than once per
+   * message; validity dates, role, subject, revocation and the message's own signature are
+   * still checked on every message. Only verified certificates get in: forgeries cannot fill it.
+   */
+  private readonly chainVerified = new Map<string, KeyObject>();
 
   constructor(private readonly options: MessageVerifierOptions) {
     this.maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
@@ -114,8 +123,8 @@ export class MessageVerifier {
     if (!encodedCertificate) return refuse('unknown-key');
     const certificate = decodeCertificate(encodedCertificate);
     if (!certificate || certificate.keyId !== keyId) return refuse('unknown-key');
-    const chain = this.checkChain(certificate, now);
-    if (chain) return refuse(chain);
+    const chain = this.checkChain(encodedCertificate, certificate, now);
+    if (typeof chain === 'string') return refuse(chain);
     if (message.expectedSubject !== undefined && certificate.subject !== message.expectedSubject) {
       return refuse('wrong-subject');
     }
@@ -130,7 +139,7 @@ export class MessageVerifier {
       valid = verify(
         null,
         messageSignedBytes(message, keyId, messageId, timestamp),
-        decodePublicKey(certificate.publicKey),
+        chain.publicKey,
         Buffer.from(signature, 'base64url'),
       );
     } catch {
@@ -150,7 +159,21 @@ export class MessageVerifier {
     };
   }
 
-  private checkChain(certificate: GatewayCertificate, now: number): RefusalReason | undefined {
+  private checkChain(
+    encoded: string,
+    certificate: GatewayCertificate,
+    now: number,
+  ): RefusalReason | { readonly publicKey: KeyObject } {
+    const publicKey = this.chainVerified.get(encoded) ?? this.verifyChain(encoded, certificate);
+    if (typeof publicKey === 'string') return publicKey;
+    if (now < Date.parse(certificate.notBefore) || now >= Date.parse(certificate.notAfter)) {
+      return 'certificate-not-valid-now';
+    }
+    if (certificate.role !== this.options.acceptRole) return 'wrong-role';
+    return { publicKey };
+  }
+
+  private verifyChain(encoded: string, certificate: GatewayCertificate): RefusalReason | KeyObject {
     const { root } = this.options;
     let ownKey;
     try {
@@ -171,10 +194,9 @@ export class MessageVerifier {
     ) {
       return 'untrusted-issuer';
     }
-    if (now < Date.parse(certificate.notBefore) || now >= Date.parse(certificate.notAfter)) {
-      return 'certificate-not-valid-now';
-    }
-    if (certificate.role !== this.options.acceptRole) return 'wrong-role';
-    return undefined;
+    // A gateway has a handful of live certificates; the bound only guards against churn.
+    if (this.chainVerified.size >= MAX_VERIFIED_CERTIFICATES) this.chainVerified.clear();
+    this.chainVerified.set(encoded, ownKey);
+    return ownKey;
   }
 }

@@ -21,6 +21,7 @@ import {
 import type { EventSigner, KeyRing } from '#lumen/crypto';
 import { createCarrierSimulatorApp } from '../../src/carrier-simulator-app.factory';
 import { loadCarrierSimulatorConfig } from '../../src/config/carrier-simulator.config';
+import { ensureControlToken } from '../../src/shipments/infrastructure/control-token.file';
 
 export async function expectEventually<T>(
   probe: () => Promise<T | undefined>,
@@ -192,9 +193,7 @@ export async function startCarrierSimulator(
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(config.controlToken === undefined
-            ? {}
-            : { authorization: `Bearer ${config.controlToken}` }),
+          authorization: `Bearer ${config.controlToken ?? ensureControlToken(keysDir)}`,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

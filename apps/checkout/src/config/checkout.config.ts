@@ -22,6 +22,7 @@ const checkoutEnvSchema = z
     /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
     REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** The key service; defaults to the privacy service on this machine (`npm start` sets its port). */
     KEY_SERVICE_URL: z
@@ -70,6 +71,8 @@ export interface CheckoutConfig {
   readonly kafkaBrokers: readonly string[];
   readonly redisUrl: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what checkout deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
   /** Keys the HMAC blind index of customers' e-mail addresses (and request fingerprints). */
@@ -96,6 +99,7 @@ export function loadCheckoutConfig(env: Environment = process.env): CheckoutConf
     kafkaBrokers: parsed.KAFKA_BROKERS,
     redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,
     indexSecret: secret === undefined ? DEVELOPMENT_INDEX_SECRET : Buffer.from(secret, 'base64'),

@@ -25,6 +25,7 @@ const fulfilmentEnvSchema = z
     /** Checked by /health/ready (libs/metrics); no feature uses Redis yet. */
     REDIS_URL: envFields.redisUrl,
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** Kafka consumer group (and inbox name); tests use their own. */
     FULFILMENT_CONSUMER_GROUP: z
@@ -99,6 +100,8 @@ export interface FulfilmentConfig {
   readonly kafkaBrokers: readonly string[];
   readonly redisUrl: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what this service deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly consumerGroup: string;
   readonly keyServiceUrl: string;
@@ -145,6 +148,7 @@ export function loadFulfilmentConfig(env: Environment = process.env): Fulfilment
     kafkaBrokers: parsed.KAFKA_BROKERS,
     redisUrl: parsed.REDIS_URL,
     keysDir: parsed.LUMEN_KEYS_DIR,
+    retentionSchedulePath: parsed.RETENTION_SCHEDULE,
     logLevel: parsed.LOG_LEVEL,
     consumerGroup: parsed.FULFILMENT_CONSUMER_GROUP,
     keyServiceUrl: parsed.KEY_SERVICE_URL ?? `http://127.0.0.1:${parsed.LUMEN_PRIVACY_PORT}`,

@@ -111,5 +111,7 @@ const REPLAY_TTL_MS = 660_000;
     KeyDestroyedConsumer,
     PostgresHandoverWorker,
   ],
+  // The customer's rights (subject-rights/) read and cancel shipments through the same parts.
+  exports: [KeyServiceClient, DeliveryAddressOpener, ShipmentRepository, ShipmentEvents],
 })
 export class ShipmentsModule {}

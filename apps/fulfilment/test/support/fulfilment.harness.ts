@@ -43,6 +43,7 @@ import { createLogger } from '#lumen/observability';
 // tests may boot another app; source code may not import one.
 import { createCarrierSimulatorApp } from '../../../carrier-simulator/src/carrier-simulator-app.factory';
 import { loadCarrierSimulatorConfig } from '../../../carrier-simulator/src/config/carrier-simulator.config';
+import { ensureControlToken } from '../../../carrier-simulator/src/shipments/infrastructure/control-token.file';
 import { loadPrivacyConfig } from '../../../privacy/src/config/privacy.config';
 import { PRIVACY_MIGRATIONS } from '../../../privacy/src/database/privacy-migrations';
 import { createPrivacyApp } from '../../../privacy/src/privacy-app.factory';
@@ -219,6 +220,14 @@ export interface Harness {
   readonly carrierKeysDir: string;
   readonly fulfilmentDb: DataSource;
   readonly fulfilmentSchema: string;
+  /** The running fulfilment app, to reach its providers (the retention job). */
+  readonly app: NestFastifyApplication;
+  /** The key service's schema: which keys exist for whom. */
+  readonly privacyDb: DataSource;
+  /** A fresh key service client (empty cache) signing as `service`. */
+  client(service: 'checkout' | 'fulfilment' | 'payment' | 'privacy'): KeyServiceClient;
+  /** Publishes an event as the privacy service does (`privacy.access.requested.v1`, …). */
+  askPrivacy(topic: string, key: string, payload: unknown): Promise<string>;
   readonly fulfilmentUrl: string;
   readonly simulatorUrl: string;
   readonly callbackUrl: string;
@@ -320,6 +329,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     'payment.payment.confirmed.v1',
     'payment.payment.failed.v1',
     'privacy.key.destroyed.v1',
+    'privacy.access.requested.v1',
+    'privacy.subject.erased.v1',
   ];
   const topics = new FulfilmentTopicReader();
   await Promise.all([startGroupAtEnd(consumerGroup, consumed), topics.start()]);
@@ -360,6 +371,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const signers = {
     checkout: loadEventSigner(keysDir, 'checkout'),
     payment: loadEventSigner(keysDir, 'payment'),
+    privacy: loadEventSigner(keysDir, 'privacy'),
   };
 
   const sent = new Map<string, OutgoingMessage>();
@@ -399,6 +411,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     carrierKeysDir,
     fulfilmentDb,
     fulfilmentSchema,
+    app: fulfilment,
+    privacyDb,
+    client: (service) =>
+      new KeyServiceClient({ baseUrl: privacyUrl, signer: loadEventSigner(keysDir, service) }),
+    askPrivacy: (topic, key, payload) =>
+      publish(signers.privacy, topic, key, payload, randomUUID()),
     fulfilmentUrl: urlOf(fulfilment),
     simulatorUrl,
     callbackUrl,
@@ -540,7 +558,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async simulator<T>(method: string, path: string, body?: unknown): Promise<T> {
       const response = await fetch(new URL(`/_test${path}`, simulatorUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${ensureControlToken(carrierKeysDir)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();

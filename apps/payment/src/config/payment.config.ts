@@ -14,6 +14,7 @@ const paymentEnvSchema = z
     /** Consumer group and inbox name; tests use their own. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('payment'),
     LUMEN_KEYS_DIR: envFields.keysDir,
+    RETENTION_SCHEDULE: envFields.retentionSchedule,
     LOG_LEVEL: envFields.logLevel,
     /** Set explicitly in production; locally they follow the port table `npm start` passes. */
     KEY_SERVICE_URL: z.url().optional(),
@@ -62,6 +63,8 @@ export interface PaymentConfig {
   readonly redisUrl: string;
   readonly consumerGroup: string;
   readonly keysDir: string;
+  /** Path of deploy/retention-schedule.json: what this service deletes or masks, and when. */
+  readonly retentionSchedulePath: string;
   readonly logLevel: string;
   readonly keyServiceUrl: string;
   readonly gatewayUrl: string;
@@ -94,6 +97,7 @@ export function loadPaymentConfig(env: Environment = process.env): PaymentConfig
     redisUrl: p.REDIS_URL,
     consumerGroup: p.KAFKA_CONSUMER_GROUP,
     keysDir: p.LUMEN_KEYS_DIR,
+    retentionSchedulePath: p.RETENTION_SCHEDULE,
     logLevel: p.LOG_LEVEL,
     keyServiceUrl: p.KEY_SERVICE_URL ?? `http://127.0.0.1:${p.LUMEN_PRIVACY_PORT}`,
     gatewayUrl: p.GATEWAY_URL ?? `http://127.0.0.1:${p.LUMEN_GATEWAY_SIMULATOR_PORT}`,

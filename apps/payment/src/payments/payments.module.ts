@@ -28,8 +28,10 @@ import { TypeOrmCardTokenKeyRepository } from './infrastructure/type-orm-card-to
 import { TypeOrmGatewayRefusalAudit } from './infrastructure/type-orm-gateway-refusal.audit';
 import { TypeOrmPaymentRepository } from './infrastructure/type-orm-payment.repository';
 import { MeasuredPaymentGateway } from '../metrics/measured-payment.gateway';
+import { SubjectRightsModule } from '../subject-rights/subject-rights.module';
 
 @Module({
+  imports: [SubjectRightsModule],
   controllers: [GatewayNotificationsController],
   providers: [
     {

@@ -31,5 +31,8 @@ import { TypeOrmKeyRecordRepository } from './infrastructure/type-orm-key-record
       useFactory: (config: PrivacyConfig) => loadKeyRing(config.keysDir),
     },
   ],
+  // The privacy service's own features (subject rights) use the key service in-process, as
+  // the caller `privacy`: every use is checked and audited like a remote one.
+  exports: [CreateKey, GetKey, DestroyKey, KeyRecordRepository],
 })
 export class KeysModule {}

@@ -37,7 +37,15 @@ export const PERSONAL_FIELD_NAMES: readonly string[] = [
   'ip',
   'clientIp',
   'remoteAddress',
+  'remoteAddr',
+  'clientAddress',
   'userAgent',
+  // headers a proxy adds with the client's address
+  'x-forwarded-for',
+  'x-real-ip',
+  'forwarded',
+  'true-client-ip',
+  'cf-connecting-ip',
   // request headers that carry credentials
   'authorization',
   'cookie',

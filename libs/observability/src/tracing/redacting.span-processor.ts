@@ -9,6 +9,9 @@ const DROPPED_ATTRIBUTES = new Set([
   'http.client_ip',
   'net.peer.ip',
   'net.sock.peer.addr',
+  'net.sock.peer.name',
+  'client.socket.address',
+  'http.x_forwarded_for',
   // On a server span the peer is the shopper's machine (or the proxy in front of it).
   'network.peer.address',
   'user_agent.original',

@@ -30,7 +30,11 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 export const countryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/)
-  .refine((code) => !NOT_COUNTRIES.has(code) && regions.of(code) !== undefined)
+  // zod runs a refinement even after the regex failed, and ICU throws on anything that is not
+  // two letters: the pattern is checked again first, so a bad code is a 400, never a 500.
+  .refine(
+    (code) => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && regions.of(code) !== undefined,
+  )
   .describe('an ISO 3166-1 alpha-2 country code in capitals, e.g. GB, DE, US');
 
 export const currencyCodeSchema = z

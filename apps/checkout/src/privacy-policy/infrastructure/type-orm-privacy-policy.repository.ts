@@ -18,6 +18,13 @@ function toPolicy(row: PolicyRow | undefined): PrivacyPolicy | undefined {
 
 @Injectable()
 export class TypeOrmPrivacyPolicyRepository extends PrivacyPolicyRepository {
+  /**
+   * Versions found so far. A published policy never changes (a trigger refuses updates and
+   * deletes), so one read per version is enough, instead of one per order placed. Only found
+   * versions are kept: the set is as small as the policies table, whatever callers send.
+   */
+  private readonly byVersion = new Map<string, PrivacyPolicy>();
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
@@ -31,10 +38,14 @@ export class TypeOrmPrivacyPolicyRepository extends PrivacyPolicyRepository {
   }
 
   async findByVersion(version: string): Promise<PrivacyPolicy | undefined> {
+    const known = this.byVersion.get(version);
+    if (known) return known;
     const rows: PolicyRow[] = await this.dataSource.query(
       `SELECT version, body, sha256, published_at FROM privacy_policies WHERE version = $1`,
       [version],
     );
-    return toPolicy(rows[0]);
+    const policy = toPolicy(rows[0]);
+    if (policy) this.byVersion.set(version, policy);
+    return policy;
   }
 }

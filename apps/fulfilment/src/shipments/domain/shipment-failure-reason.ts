@@ -15,5 +15,7 @@ export const SHIPMENT_FAILURE_REASONS = [
   'address-not-shippable',
   /** The goods exceed what one courier parcel may weigh. */
   'parcel-over-limit',
+  /** The customer was erased before the shipment was handed over: it is cancelled, not sent. */
+  'subject-erased',
 ] as const;
 export type ShipmentFailureReason = (typeof SHIPMENT_FAILURE_REASONS)[number];

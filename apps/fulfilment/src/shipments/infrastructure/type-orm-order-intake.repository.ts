@@ -17,11 +17,13 @@ export class TypeOrmOrderIntakeRepository extends OrderIntakeRepository {
 
   override async recordPlaced(tx: EntityManager, order: PlacedOrder): Promise<void> {
     await tx.query(
-      `INSERT INTO order_intake (order_id, item_count, placed_at) VALUES ($1, $2, $3)
+      `INSERT INTO order_intake (order_id, item_count, placed_at, customer_id)
+       VALUES ($1, $2, $3, $4)
        ON CONFLICT (order_id) DO UPDATE
-         SET item_count = EXCLUDED.item_count, placed_at = EXCLUDED.placed_at
+         SET item_count = EXCLUDED.item_count, placed_at = EXCLUDED.placed_at,
+             customer_id = EXCLUDED.customer_id
          WHERE order_intake.placed_at IS NULL`,
-      [order.orderId, order.itemCount, order.placedAt],
+      [order.orderId, order.itemCount, order.placedAt, order.customerId],
     );
     // Kept only while the order has no settled shipment and its payment did not fail.
     await tx.query(

@@ -8,9 +8,21 @@ import {
 } from '#lumen/payment-gateway';
 import type { PaymentConfig } from '../../config/payment.config';
 
+/** Where the simulator sends this service's notifications: its own address, as started now. */
+function notificationUrlOf(config: PaymentConfig): string {
+  return `http://${config.host}:${config.port}/gateway/notifications`;
+}
+
+/** The notification URL the key on file was enrolled with, kept beside it. */
+function enrolledNotificationUrlFile(config: PaymentConfig): string {
+  return `${config.merchantKeyFile}.notification-url`;
+}
+
 /**
  * The key on file is usable: certified by the root pinned now (the simulator's folder may
- * have been wiped, making a new root) and not about to expire.
+ * have been wiped, making a new root), not about to expire, and enrolled with the address this
+ * service listens on now (the simulator would otherwise deliver its notifications to a port a
+ * previous start used, where nothing listens).
  */
 function stillValid(config: PaymentConfig): boolean {
   if (!existsSync(config.merchantKeyFile) || !existsSync(config.gatewayRootFile)) return false;
@@ -21,7 +33,8 @@ function stillValid(config: PaymentConfig): boolean {
     const root = JSON.parse(readFileSync(config.gatewayRootFile, 'utf8')) as { keyId?: unknown };
     return (
       key.certificate.issuerKeyId === root.keyId &&
-      Date.parse(key.certificate.notAfter) > Date.now() + 86_400_000
+      Date.parse(key.certificate.notAfter) > Date.now() + 86_400_000 &&
+      readFileSync(enrolledNotificationUrlFile(config), 'utf8') === notificationUrlOf(config)
     );
   } catch {
     return false;
@@ -52,7 +65,7 @@ export async function ensureDevelopmentMerchantKey(
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(
           buildEnrolmentRequest(config.merchantId, keyPair, {
-            notificationUrl: `http://${config.host}:${config.port}/gateway/notifications`,
+            notificationUrl: notificationUrlOf(config),
           }),
         ),
         signal: AbortSignal.timeout(5_000),
@@ -64,6 +77,7 @@ export async function ensureDevelopmentMerchantKey(
       const temporary = `${config.merchantKeyFile}.${process.pid}.tmp`;
       writeFileSync(temporary, JSON.stringify(key.toFile(), null, 2), { mode: 0o600 });
       renameSync(temporary, config.merchantKeyFile);
+      writeFileSync(enrolledNotificationUrlFile(config), notificationUrlOf(config));
       log(`enrolled merchant key ${key.keyId} with the gateway simulator`);
       return;
     } catch (error) {

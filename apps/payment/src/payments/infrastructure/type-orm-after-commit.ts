@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { AfterCommit } from '../application/after-commit';
 
@@ -37,7 +38,9 @@ export class TypeOrmAfterCommit extends AfterCommit {
     const runner = tx.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('AfterCommit.run needs an open transaction');
     const list = this.pending.get(runner) ?? [];
-    list.push(work);
+    // COMMIT completes after the caller's span has ended; bound here, the work (and what it
+    // publishes) stays in the trace of the event that asked for it instead of starting one.
+    list.push(context.bind(context.active(), work));
     this.pending.set(runner, list);
   }
 }

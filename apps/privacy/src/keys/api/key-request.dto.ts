@@ -13,12 +13,12 @@ const recipientKeySchema = z
 export const getKeyQuerySchema = z.strictObject({ recipient: recipientKeySchema });
 
 export const createKeyBodySchema = z.strictObject({
-  subject: z
-    .string()
-    .regex(
-      /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9._-]{1,128}$/,
-      'expected <kind>:<id>, e.g. customer:42 or order:9f1c',
-    ),
+  subject: z.string().regex(
+    // An optional third part names whose key it is when several services key one subject
+    // (a subject-access answer: request:<requestId>:<service>).
+    /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9._-]{1,128}(?::[a-z][a-z0-9-]{0,31})?$/,
+    'expected <kind>:<id> or <kind>:<id>:<qualifier>, e.g. customer:42 or order:9f1c',
+  ),
   purpose: z.string().min(1).max(64),
   allowedServices: z
     .array(serviceNameSchema)

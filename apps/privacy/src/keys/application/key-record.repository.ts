@@ -15,6 +15,14 @@ export abstract class KeyRecordRepository {
     keyId: string,
     options?: { readonly tx: EntityManager; readonly lock: boolean },
   ): Promise<KeyRecord | undefined>;
+  /**
+   * Every key (live or destroyed) whose subject is one of `subjects` or starts with one of
+   * `subjectPrefixes`: what an erasure destroys.
+   */
+  abstract findBySubjects(
+    subjects: readonly string[],
+    subjectPrefixes: readonly string[],
+  ): Promise<KeyRecord[]>;
   /** Drops the wrapped key for good and records when and why. */
   abstract markDestroyed(tx: EntityManager, keyId: string, reason: string, at: Date): Promise<void>;
 }

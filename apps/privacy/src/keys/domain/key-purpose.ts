@@ -23,6 +23,17 @@ export const KEY_PURPOSES = {
     creators: ['checkout'],
     permittedServices: ['checkout', 'fulfilment', 'privacy'],
   },
+  /**
+   * A service's sealed answer to one subject access request (subject `request:<requestId>`):
+   * each answering service creates its own, shared with privacy alone (allowedServices
+   * [<itself>, 'privacy']); the list below is the union over the three answering services.
+   */
+  'subject-access': {
+    creators: ['checkout', 'payment', 'fulfilment'],
+    permittedServices: ['checkout', 'payment', 'fulfilment', 'privacy'],
+  },
+  /** An assembled access package at rest (subject `request:<requestId>`): privacy alone. */
+  'subject-access-package': { creators: ['privacy'], permittedServices: ['privacy'] },
 } as const satisfies Record<string, KeyPurposeRule>;
 
 export type KeyPurpose = keyof typeof KEY_PURPOSES;

@@ -77,6 +77,26 @@ export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
     return row === null ? undefined : toRecord(row);
   }
 
+  async findBySubjects(
+    subjects: readonly string[],
+    subjectPrefixes: readonly string[],
+  ): Promise<KeyRecord[]> {
+    if (subjects.length === 0 && subjectPrefixes.length === 0) return [];
+    // Prefixes are matched with starts_with, not LIKE, so a '%' or '_' in an id is literal.
+    const rows: DataKeyEntity[] = await this.dataSource.query(
+      `SELECT key_id AS "keyId", subject, purpose, allowed_services AS "allowedServices",
+              created_by AS "createdBy", wrapped_key AS "wrappedKey",
+              master_key_id AS "masterKeyId", created_at AS "createdAt",
+              destroyed_at AS "destroyedAt", destroy_reason AS "destroyReason"
+       FROM data_keys
+       WHERE subject = ANY($1::text[])
+          OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(subject, p.prefix))
+       ORDER BY created_at, key_id`,
+      [[...subjects], [...subjectPrefixes]],
+    );
+    return rows.map(toRecord);
+  }
+
   async markDestroyed(tx: EntityManager, keyId: string, reason: string, at: Date): Promise<void> {
     // NULL, not zeros: nothing of the key is left in the live row. Old row versions are
     // unreadable without the master key and go at the next VACUUM (apps/privacy/README.md).

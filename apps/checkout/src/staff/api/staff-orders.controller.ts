@@ -1,0 +1,39 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
+import {
+  ReadOrderForStaff,
+  type StaffOrderView,
+} from '../application/read-order-for-staff.use-case';
+
+/** Staff reads of one order: purpose-bound, field-limited by role, audited before answering. */
+@Controller('staff/orders')
+export class StaffOrdersController {
+  constructor(private readonly readOrder: ReadOrderForStaff) {}
+
+  @Get(':orderId')
+  @StaffAccess({
+    roles: [...STAFF_ROLES],
+    services: ['privacy'],
+    personalData: {
+      subject: (params) => `order:${params['orderId'] ?? ''}`,
+      purposes: [
+        'customer-support',
+        'order-fulfilment',
+        'subject-access-request',
+        'legal-disclosure',
+        'service-monitoring',
+      ],
+    },
+  })
+  async read(
+    @Param('orderId', new ParseUUIDPipe()) orderId: string,
+    @CurrentAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StaffOrderView> {
+    const view = await this.readOrder.execute(orderId, access);
+    if (view === undefined) throw new NotFoundException('No such order');
+    void reply.header('cache-control', 'no-store');
+    return view;
+  }
+}

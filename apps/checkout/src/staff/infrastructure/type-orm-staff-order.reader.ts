@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { StaffOrderReader, type StaffOrderRecord } from '../application/staff-order.reader';
+
+interface Row {
+  order_id: string;
+  customer_id: string;
+  status: string;
+  placed_at: Date;
+  updated_at: Date;
+  customer_name: string;
+  customer_email: string;
+  customer_phone: string;
+  delivery_address: string;
+}
+
+@Injectable()
+export class TypeOrmStaffOrderReader extends StaffOrderReader {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  override async find(orderId: string): Promise<StaffOrderRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT order_id, customer_id, status, placed_at, updated_at, customer_name, customer_email,
+              customer_phone, delivery_address
+         FROM orders WHERE order_id = $1`,
+      [orderId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      orderId: row.order_id,
+      customerId: row.customer_id,
+      status: row.status,
+      placedAt: row.placed_at,
+      updatedAt: row.updated_at,
+      sealed: {
+        customerName: row.customer_name,
+        customerEmail: row.customer_email,
+        customerPhone: row.customer_phone,
+        deliveryAddress: row.delivery_address,
+      },
+    };
+  }
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import type { DataSource } from 'typeorm';
+import {
+  DeadLetterWatch,
+  expectAllDeadLettered,
+  hostileEvents,
+  publishEach,
+  type HostileEvent,
+} from '../../../test/support/hostile-events';
+import {
+  FUZZ_RUNS,
+  hostileBodyText,
+  hostilePathSegment,
+  hostileString,
+  isCleanRefusal,
+  oversizedJsonBody,
+  rowCounts,
+  send,
+  sendDeclaringLength,
+  textWithCardNumber,
+} from '../../../test/support/hostile-input';
+import { expectEventually, KAFKA_BROKERS, startHarness, type Harness } from './checkout-harness';
+
+const schemaOf = (db: DataSource) => (db.options as { schema: string }).schema;
+
+/**
+ * Checkout under hostile input, on the real app, PostgreSQL and Kafka: whatever a storefront
+ * (or anyone who reaches the port) sends, and whatever lands on the topics checkout consumes,
+ * there is never a 5xx, a dropped connection, a stored row, a data key or an outbox row for
+ * what was refused, and no card number comes back in an answer.
+ */
+describe('checkout under hostile input (fuzz)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const validOrder = () => ({
+    customer: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000' },
+    deliveryAddress: {
+      recipientName: 'Ada Lovelace',
+      lines: ['12 St James Square'],
+      city: 'London',
+      region: 'Greater London',
+      postcode: 'SW1Y 4JH',
+      country: 'GB',
+    },
+    items: [{ sku: 'LAMP-ARC-01', quantity: 2, unitPriceMinor: 12_999, currency: 'GBP' }],
+    payment: { gateway: 'simulator', cardToken: 'tok_fuzz_single_use' },
+    privacyPolicyVersion: '2026-11-25',
+  });
+
+  /** Every table of checkout's schema and the key service's: refused input changes none. */
+  const everything = async () => ({
+    checkout: await rowCounts(h.checkoutDb, schemaOf(h.checkoutDb)),
+    privacy: await rowCounts(h.privacyDb, schemaOf(h.privacyDb)),
+  });
+
+  const postOrder = (body: string, headers: Record<string, string> = {}) =>
+    send(new URL('/orders', h.checkoutUrl).href, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${h.apiKeys.a}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+        ...headers,
+      },
+      body,
+    });
+
+  it('POST /orders: hostile bodies never yield a 5xx, and a refused one stores nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileBodyText(validOrder()), async (body) => {
+        const before = await everything();
+        const answer = await postOrder(body);
+        expect({ status: answer.status, ok: answer.status > 0 && answer.status < 500 }).toEqual({
+          status: answer.status,
+          ok: true,
+        });
+        if (answer.status !== 202) expect(await everything()).toEqual(before);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('POST /orders: a card number hidden in any field is a 422 that does not echo it, storing nothing', async () => {
+    const order = validOrder();
+    const fields: [string, (text: string) => unknown][] = [
+      ['customer.name', (t) => ({ ...order, customer: { ...order.customer, name: t } })],
+      ['customer.phone', (t) => ({ ...order, customer: { ...order.customer, phone: t } })],
+      [
+        'deliveryAddress.lines',
+        (t) => ({ ...order, deliveryAddress: { ...order.deliveryAddress, lines: [t] } }),
+      ],
+      [
+        'deliveryAddress.city',
+        (t) => ({ ...order, deliveryAddress: { ...order.deliveryAddress, city: t } }),
+      ],
+      ['items.sku', (t) => ({ ...order, items: [{ ...order.items[0], sku: t }] })],
+      ['payment.cardToken', (t) => ({ ...order, payment: { ...order.payment, cardToken: t } })],
+      ['an unknown field', (t) => ({ ...order, note: t })],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields),
+        textWithCardNumber(),
+        async ([, place], text) => {
+          const before = await everything();
+          const answer = await postOrder(JSON.stringify(place(text)));
+          expect(answer.status).toBe(422);
+          const digits = text.replace(/\D/g, '');
+          expect(answer.text.replace(/\D/g, '')).not.toContain(digits);
+          expect(await everything()).toEqual(before);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('POST /orders: hostile headers (API key, idempotency key, media type) are refused cleanly', async () => {
+    const body = JSON.stringify(validOrder());
+    const headerValue = hostileString().filter((value) => /^[\t\x20-\x7e\x80-\xff]*$/.test(value));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          headerValue.map((v) => ({ authorization: `Bearer ${v}` })),
+          headerValue.map((v) => ({ authorization: v })),
+          headerValue.map((v) => ({ 'idempotency-key': v })),
+          headerValue
+            .filter((v) => !/^\s*application\/json\s*(;.*)?$/i.test(v))
+            .map((v) => ({ 'content-type': v })),
+        ),
+        async (headers) => {
+          const before = await everything();
+          const answer = await postOrder(body, headers);
+          // A hostile idempotency key may happen to be a valid one: then the order is placed.
+          if (answer.status === 202) return;
+          expect({ headers, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
+            headers,
+            status: answer.status,
+            clean: true,
+          });
+          expect(await everything()).toEqual(before);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('GET /orders/:orderId, GET /privacy-policy/:version and GET /openapi.json: hostile paths never yield a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/orders/', '/privacy-policy/', '/openapi.json/', '/'),
+        hostilePathSegment(),
+        fc.boolean(),
+        async (prefix, segment, authorised) => {
+          const before = await everything();
+          const answer = await send(`${h.checkoutUrl}${prefix}${segment}`, {
+            method: 'GET',
+            headers: authorised ? { authorization: `Bearer ${h.apiKeys.a}` } : {},
+          });
+          expect({ segment, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
+            segment,
+            status: answer.status,
+            clean: true,
+          });
+          expect(await everything()).toEqual(before);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('refuses a body over the limit with 413 before reading it, on every route and without a key', async () => {
+    const limit = h.config.bodyLimitBytes;
+    const before = await everything();
+    for (const [path, headers] of [
+      ['/orders', { authorization: `Bearer ${h.apiKeys.a}` }],
+      ['/orders', {}],
+      ['/privacy-policy', {}],
+    ] as const) {
+      const answer = await send(new URL(path, h.checkoutUrl).href, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: oversizedJsonBody(limit + 1),
+      });
+      expect({ path, status: answer.status }).toEqual({ path, status: 413 });
+    }
+    // Early: refused on the declared length alone, before the bytes arrive.
+    const declared = await sendDeclaringLength(
+      new URL('/orders', h.checkoutUrl).href,
+      limit * 100,
+      {
+        authorization: `Bearer ${h.apiKeys.a}`,
+      },
+    );
+    expect(declared).toBe(413);
+    expect(await everything()).toEqual(before);
+  });
+
+  describe("checkout's consumers", () => {
+    const consumed = {
+      'payment.payment.confirmed.v1': {
+        owner: 'payment',
+        impostor: 'fulfilment',
+        payload: {
+          orderId: randomUUID(),
+          gatewayReference: 'auth_fuzz',
+          amountMinor: 100,
+          currency: 'GBP',
+          confirmedAt: new Date().toISOString(),
+        },
+      },
+      'payment.payment.failed.v1': {
+        owner: 'payment',
+        impostor: 'checkout',
+        payload: {
+          orderId: randomUUID(),
+          reasonCode: 'declined',
+          amountMinor: 100,
+          currency: 'GBP',
+          failedAt: new Date().toISOString(),
+        },
+      },
+      'fulfilment.shipment.dispatched.v1': {
+        owner: 'fulfilment',
+        impostor: 'payment',
+        payload: shipment(),
+      },
+      'fulfilment.shipment.delivered.v1': {
+        owner: 'fulfilment',
+        impostor: 'privacy',
+        payload: shipment(),
+      },
+      'fulfilment.shipment.failed.v1': {
+        owner: 'fulfilment',
+        impostor: 'checkout',
+        payload: { ...shipment(), reasonCode: 'carrier-refused' },
+      },
+      'privacy.key.destroyed.v1': {
+        owner: 'privacy',
+        impostor: 'checkout',
+        payload: {
+          keyId: 'dk_fuzz',
+          purpose: 'customer-contact',
+          destroyedAt: new Date().toISOString(),
+          reason: 'fuzz',
+        },
+      },
+    } as const;
+    function shipment() {
+      return {
+        shipmentId: randomUUID(),
+        orderId: randomUUID(),
+        carrier: 'carrier-simulator',
+        occurredAt: new Date().toISOString(),
+      };
+    }
+
+    it('dead-letters every hostile message on every consumed topic, storing and publishing nothing', async () => {
+      const topics = Object.keys(consumed);
+      const watch = new DeadLetterWatch(KAFKA_BROKERS, h.config.consumerGroup);
+      await watch.start(topics);
+      try {
+        const before = await rowCounts(h.checkoutDb, schemaOf(h.checkoutDb));
+        const cases: HostileEvent[] = topics.flatMap((topic, i) => {
+          const spec = consumed[topic as keyof typeof consumed];
+          return fc.sample(
+            hostileEvents({
+              topic,
+              owner: spec.owner,
+              impostor: spec.impostor,
+              otherTopic: topics[(i + 1) % topics.length] ?? topic,
+              keysDir: h.keysDir,
+              validPayload: spec.payload,
+            }),
+            { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 6)) },
+          );
+        });
+        await publishEach(KAFKA_BROKERS, cases);
+        await expectAllDeadLettered(watch, cases, 90_000);
+        expect(await rowCounts(h.checkoutDb, schemaOf(h.checkoutDb))).toEqual(before);
+
+        // The consumer is alive and well: a genuine event after the storm is applied.
+        const eventId = await h.publish('privacy', 'privacy.key.destroyed.v1', 'dk_fuzz', {
+          ...consumed['privacy.key.destroyed.v1'].payload,
+        });
+        await expectEventually(async () => {
+          const rows: unknown[] = await h.checkoutDb.query(
+            'SELECT 1 FROM inbox WHERE event_id = $1',
+            [eventId],
+          );
+          return rows.length === 1;
+        }, 'a genuine event applied after the hostile ones');
+      } finally {
+        await watch.stop();
+      }
+    }, 150_000);
+  });
+});

@@ -1,0 +1,212 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { signCarrierMessage } from '#lumen/carrier';
+import { DataKey, seal } from '#lumen/crypto';
+import {
+  DeadLetterWatch,
+  expectAllDeadLettered,
+  hostileEvents,
+  publishEach,
+  type HostileEvent,
+} from '../../../test/support/hostile-events';
+import {
+  FUZZ_RUNS,
+  hostileBodyText,
+  hostileString,
+  isCleanRefusal,
+  oversizedJsonBody,
+  rowCounts,
+  send,
+  sendDeclaringLength,
+} from '../../../test/support/hostile-input';
+import {
+  expectEventually,
+  KAFKA_BROKERS,
+  startHarness,
+  type Harness,
+} from './support/fulfilment.harness';
+
+/**
+ * Fulfilment under hostile input, on the real app, PostgreSQL and Kafka: tracking callbacks
+ * with hostile bodies (signed by the genuine carrier key, so the body checks are reached, or
+ * not signed at all) and hostile messages on every topic it consumes never yield a 5xx, a
+ * crash, a stored row or an outbox row.
+ */
+describe('fulfilment under hostile input (fuzz)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const everything = () => rowCounts(h.fulfilmentDb, h.fulfilmentSchema);
+  const validEvent = () => ({
+    eventId: `evt_${'a'.repeat(20)}`,
+    shipmentReference: 'shp_abcdefghijklmnopqrstuvwxyz',
+    carrierShipmentId: `cs_${randomUUID()}`,
+    status: 'dispatched',
+    occurredAt: new Date().toISOString(),
+  });
+  const target = () => new URL(h.callbackUrl).pathname;
+
+  it('POST /carrier/v1/tracking-events: hostile bodies, signed or not, never yield a 5xx or a row', async () => {
+    const headerValue = hostileString().filter((value) => /^[\t\x20-\x7e]*$/.test(value));
+    await fc.assert(
+      fc.asyncProperty(
+        hostileBodyText(validEvent()),
+        fc.oneof(
+          fc.constant('signed' as const),
+          fc.constant('unsigned' as const),
+          fc.dictionary(
+            fc.constantFrom(
+              'x-carrier-key-id',
+              'x-carrier-message-id',
+              'x-carrier-timestamp',
+              'x-carrier-signature',
+            ),
+            headerValue,
+          ),
+        ),
+        async (body, signing) => {
+          const headers =
+            signing === 'signed'
+              ? {
+                  ...signCarrierMessage(h.carrierSigner, {
+                    kind: 'callback',
+                    target: target(),
+                    body,
+                  }),
+                }
+              : signing === 'unsigned'
+                ? {}
+                : signing;
+          const before = await everything();
+          const answer = await send(h.callbackUrl, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body,
+          });
+          expect({ body, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
+            body,
+            status: answer.status,
+            clean: true,
+          });
+          expect(await everything()).toEqual(before);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('refuses a body over the limit with 413 before reading it', async () => {
+    const before = await everything();
+    const answer = await send(h.callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: oversizedJsonBody(16 * 1024),
+    });
+    expect(answer.status).toBe(413);
+    expect(await sendDeclaringLength(h.callbackUrl, 10 * 1024 * 1024)).toBe(413);
+    expect(await everything()).toEqual(before);
+  });
+
+  it('dead-letters every hostile message on every consumed topic, storing and publishing nothing', async () => {
+    const key = new DataKey('dk_fuzz', randomBytes(32));
+    const sealed = (field: string) => seal('x', key, { field, subject: 'customer:fuzz' });
+    const orderId = randomUUID();
+    const consumed = {
+      'checkout.order.placed.v1': {
+        owner: 'checkout',
+        impostor: 'payment',
+        payload: {
+          orderId,
+          storefrontId: 'shop-fuzz',
+          customerId: randomUUID(),
+          placedAt: new Date().toISOString(),
+          policyVersion: '2026-11-25',
+          currency: 'GBP',
+          totalMinor: 1_250,
+          items: [{ sku: 'SKU-MUG', quantity: 1, unitPriceMinor: 1_250 }],
+          payment: { gateway: 'simulator', cardToken: sealed('payment.cardToken') },
+          delivery: { address: sealed('delivery.address') },
+          customer: {
+            name: sealed('customer.name'),
+            email: sealed('customer.email'),
+            phone: sealed('customer.phone'),
+          },
+        },
+      },
+      'payment.payment.confirmed.v1': {
+        owner: 'payment',
+        impostor: 'checkout',
+        payload: {
+          orderId,
+          gatewayReference: 'gw_fuzz',
+          amountMinor: 1_250,
+          currency: 'GBP',
+          confirmedAt: new Date().toISOString(),
+        },
+      },
+      'payment.payment.failed.v1': {
+        owner: 'payment',
+        impostor: 'fulfilment',
+        payload: {
+          orderId,
+          reasonCode: 'declined',
+          amountMinor: 1_250,
+          currency: 'GBP',
+          failedAt: new Date().toISOString(),
+        },
+      },
+      'privacy.key.destroyed.v1': {
+        owner: 'privacy',
+        impostor: 'checkout',
+        payload: {
+          keyId: 'dk_fuzz',
+          purpose: 'delivery-address',
+          destroyedAt: new Date().toISOString(),
+          reason: 'fuzz',
+        },
+      },
+    } as const;
+    const topics = Object.keys(consumed) as (keyof typeof consumed)[];
+    const watch = new DeadLetterWatch(KAFKA_BROKERS);
+    await watch.start(topics);
+    try {
+      const before = await everything();
+      const cases: HostileEvent[] = topics.flatMap((topic, i) =>
+        fc.sample(
+          hostileEvents({
+            topic,
+            owner: consumed[topic].owner,
+            impostor: consumed[topic].impostor,
+            otherTopic: topics[(i + 1) % topics.length] ?? topic,
+            keysDir: h.keysDir,
+            validPayload: consumed[topic].payload,
+          }),
+          { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 4)) },
+        ),
+      );
+      await publishEach(KAFKA_BROKERS, cases);
+      await expectAllDeadLettered(watch, cases, 60_000);
+      expect(await everything()).toEqual(before);
+      expect(h.topics.for(orderId)).toEqual([]);
+
+      // Still consuming: a genuine order after the storm gets its shipment.
+      const order = h.newOrder();
+      await h.placeOrder(order);
+      await expectEventually(async () => {
+        const rows: unknown[] = await h.fulfilmentDb.query(
+          'SELECT 1 FROM order_intake WHERE order_id = $1',
+          [order.orderId],
+        );
+        return rows.length === 1 ? true : undefined;
+      }, 'a genuine order applied after the hostile messages');
+    } finally {
+      await watch.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { StaffRole } from '#lumen/staff-access';
+import type { LockoutState } from '../domain/lockout';
+import { StaffAccountRepository, type StaffAccount } from '../application/staff-account.repository';
+
+interface StaffAccountRow {
+  principal_id: string;
+  login: string;
+  role: StaffRole;
+  password_hash: string;
+  totp_secret: Buffer | null;
+  totp_pending: Buffer | null;
+  totp_last_step: string | null;
+  failed_attempts: number;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  last_sign_in_at: Date | null;
+  created_at: Date;
+}
+
+function toAccount(row: StaffAccountRow): StaffAccount {
+  return {
+    principalId: row.principal_id,
+    login: row.login,
+    role: row.role,
+    passwordHash: row.password_hash,
+    totpSecret: row.totp_secret,
+    totpPending: row.totp_pending,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+    failedAttempts: row.failed_attempts,
+    lockedUntil: row.locked_until,
+    disabledAt: row.disabled_at,
+    lastSignInAt: row.last_sign_in_at,
+    createdAt: row.created_at,
+  };
+}
+
+@Injectable()
+export class PgStaffAccountRepository extends StaffAccountRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  override async insert(account: {
+    principalId: string;
+    login: string;
+    role: StaffRole;
+    passwordHash: string;
+  }): Promise<'inserted' | 'login-taken'> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO staff_accounts (principal_id, login, role, password_hash)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (login) DO NOTHING RETURNING principal_id`,
+      [account.principalId, account.login, account.role, account.passwordHash],
+    );
+    return rows.length === 1 ? 'inserted' : 'login-taken';
+  }
+
+  override async findByLogin(login: string): Promise<StaffAccount | undefined> {
+    const rows: StaffAccountRow[] = await this.dataSource.query(
+      `SELECT * FROM staff_accounts WHERE login = $1`,
+      [login],
+    );
+    return rows[0] === undefined ? undefined : toAccount(rows[0]);
+  }
+
+  override async findById(principalId: string): Promise<StaffAccount | undefined> {
+    const rows: StaffAccountRow[] = await this.dataSource.query(
+      `SELECT * FROM staff_accounts WHERE principal_id = $1`,
+      [principalId],
+    );
+    return rows[0] === undefined ? undefined : toAccount(rows[0]);
+  }
+
+  override async list(): Promise<StaffAccount[]> {
+    const rows: StaffAccountRow[] = await this.dataSource.query(
+      `SELECT * FROM staff_accounts ORDER BY created_at`,
+    );
+    return rows.map(toAccount);
+  }
+
+  override async recordFailure(principalId: string, state: LockoutState): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE staff_accounts SET failed_attempts = $2, locked_until = $3 WHERE principal_id = $1`,
+      [principalId, state.failedAttempts, state.lockedUntil],
+    );
+  }
+
+  override async recordSignIn(
+    principalId: string,
+    at: Date,
+    totpStep: number | null,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE staff_accounts
+          SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
+              totp_last_step = COALESCE($3, totp_last_step)
+        WHERE principal_id = $1`,
+      [principalId, at, totpStep],
+    );
+  }
+
+  override async setPendingTotp(principalId: string, secret: Buffer): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE staff_accounts SET totp_pending = $2 WHERE principal_id = $1`,
+      [principalId, secret],
+    );
+  }
+
+  override async confirmTotp(principalId: string, step: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE staff_accounts
+          SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2
+        WHERE principal_id = $1 AND totp_pending IS NOT NULL`,
+      [principalId, step],
+    );
+  }
+}

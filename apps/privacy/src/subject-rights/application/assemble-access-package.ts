@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { assembleAccessPackage } from '../domain/access-package';
+import { renderAccessPackageHtml } from '../domain/access-package.html';
+import type { SubjectRequest } from '../domain/subject-request';
+import { Clock } from './clock';
+import { EmailOnFile } from './email-on-file';
+import { OpenFragment } from './open-fragment';
+import { PrivacyKeys } from './privacy-keys';
+import { RetentionRules } from './retention-rules';
+import { SubjectRightsRepository } from './subject-rights.repository';
+import { SubjectRightsSettings } from './subject-rights.settings';
+
+export const PACKAGE_KEY_PURPOSE = 'subject-access-package';
+
+export function packageSealContext(requestId: string, format: 'json' | 'html') {
+  return { field: `privacy.access.package.${format}`, subject: `request:${requestId}` };
+}
+
+/**
+ * One package from every service's answer and the privacy service's own records, as JSON and
+ * as a page, sealed at rest under a key of its own (destroyed when the customer is erased). The
+ * fragments go once the package holds them; the customer's link now opens the package.
+ */
+@Injectable()
+export class AssembleAccessPackage {
+  constructor(
+    private readonly repository: SubjectRightsRepository,
+    private readonly openFragment: OpenFragment,
+    private readonly emailOnFile: EmailOnFile,
+    private readonly keys: PrivacyKeys,
+    private readonly retention: RetentionRules,
+    private readonly clock: Clock,
+    private readonly settings: SubjectRightsSettings,
+  ) {}
+
+  async execute(request: SubjectRequest, tx: EntityManager): Promise<void> {
+    const now = this.clock.now();
+    const availableUntil = new Date(now.getTime() + this.settings.linkTtlMs);
+    const stored = await this.repository.fragmentsOf(tx, request.requestId);
+    const fragments = await Promise.all(
+      stored.map(async (fragment) => ({
+        document: await this.openFragment.execute(fragment.sealedFragment, {
+          requestId: request.requestId,
+          service: fragment.service,
+          customerId: request.customerId,
+        }),
+        answeredAt: fragment.answeredAt,
+        recordCount: fragment.recordCount,
+      })),
+    );
+    const onFile = await this.emailOnFile.of(request.customerId);
+    const pkg = assembleAccessPackage({
+      requestId: request.requestId,
+      customerId: request.customerId,
+      receivedAt: request.receivedAt,
+      identityVerifiedAt: request.identityVerifiedAt ?? now,
+      dueOn: request.dueOn,
+      generatedAt: now,
+      availableUntil,
+      fragments,
+      own: {
+        emailOnFile: onFile?.email ?? null,
+        emailOrderId: onFile?.orderId ?? null,
+        orders: await this.repository.ordersOf(request.customerId, tx),
+        requests: (await this.repository.requestsOf(request.customerId, tx)).map((r) => ({
+          requestId: r.requestId,
+          kind: r.kind,
+          receivedAt: r.receivedAt,
+          status: r.requestId === request.requestId ? 'completed' : r.status,
+          dueOn: r.dueOn,
+          completedAt: r.requestId === request.requestId ? now : r.completedAt,
+        })),
+      },
+      retention: (category) => this.retention.of(category),
+    });
+    const subject = `request:${request.requestId}`;
+    const sealedJson = await this.keys.seal(
+      JSON.stringify(pkg),
+      PACKAGE_KEY_PURPOSE,
+      subject,
+      packageSealContext(request.requestId, 'json'),
+    );
+    const sealedHtml = await this.keys.seal(
+      renderAccessPackageHtml(pkg),
+      PACKAGE_KEY_PURPOSE,
+      subject,
+      packageSealContext(request.requestId, 'html'),
+    );
+    await this.repository.insertPackage(tx, {
+      requestId: request.requestId,
+      sealedJson,
+      sealedHtml,
+      createdAt: now,
+      expiresAt: availableUntil,
+    });
+    await this.repository.updateRequest(tx, request.requestId, {
+      status: 'completed',
+      completedAt: now,
+      linkExpiresAt: availableUntil,
+      missingServices: [],
+    });
+  }
+}

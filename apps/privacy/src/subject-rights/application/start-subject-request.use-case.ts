@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { londonCalendarDate, responseDueDate } from '../domain/response-due-date';
+import {
+  IDENTITY_CHECK,
+  type SubjectRequest,
+  type SubjectRequestKind,
+} from '../domain/subject-request';
+import { newVerificationCode, verificationCodeHash } from '../domain/verification-code';
+import { Clock } from './clock';
+import { EmailOnFile } from './email-on-file';
+import { Mailer } from './mailer';
+import { SubjectRightsRepository } from './subject-rights.repository';
+import { SubjectRightsSettings } from './subject-rights.settings';
+
+export interface StartSubjectRequestResult {
+  readonly requestId: string;
+  readonly status: 'awaiting-identity';
+  readonly codeExpiresAt: Date;
+}
+
+function sameEmail(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * A customer asks for access or erasure, naming their customer id and e-mail. A code goes to the
+ * e-mail on file, and only when the e-mail given is that one. Whatever matched, the answer is the
+ * same, so the endpoint never tells a stranger whether a customer exists or which e-mail they use.
+ * Every request is registered and stamped with a provisional due date on arrival.
+ */
+@Injectable()
+export class StartSubjectRequest {
+  private readonly logger = new Logger(StartSubjectRequest.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: SubjectRightsRepository,
+    private readonly emailOnFile: EmailOnFile,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly settings: SubjectRightsSettings,
+  ) {}
+
+  async execute(command: {
+    readonly kind: SubjectRequestKind;
+    readonly customerId?: string;
+    readonly orderId?: string;
+    readonly email: string;
+  }): Promise<StartSubjectRequestResult> {
+    const now = this.clock.now();
+    const requestId = randomUUID();
+    const customerId =
+      command.customerId ??
+      (command.orderId === undefined
+        ? undefined
+        : await this.repository.customerOfOrder(command.orderId)) ??
+      // An order nobody knows: registered under a name no customer has, so nothing matches.
+      `unknown-order:${command.orderId ?? ''}`;
+    const onFile = await this.emailOnFile.of(customerId);
+    const matched = onFile !== undefined && sameEmail(onFile.email, command.email);
+    const throttled =
+      matched &&
+      (await this.repository.countCodesSentSince(
+        customerId,
+        new Date(now.getTime() - 3_600_000),
+      )) >= IDENTITY_CHECK.maxCodesPerCustomerPerHour;
+    const code = matched && !throttled ? newVerificationCode() : undefined;
+    const codeExpiresAt = new Date(now.getTime() + IDENTITY_CHECK.codeTtlMs);
+    const request: SubjectRequest = {
+      requestId,
+      kind: command.kind,
+      customerId,
+      receivedAt: now,
+      status: 'awaiting-identity',
+      codeHash:
+        code === undefined ? null : verificationCodeHash(this.settings.codeSecret, requestId, code),
+      codeExpiresAt,
+      codeAttempts: 0,
+      identityVerifiedAt: null,
+      dueOn: responseDueDate(londonCalendarDate(now)),
+      answerBy: null,
+      chaseCount: 0,
+      missingServices: [],
+      completedAt: null,
+      linkTokenHash: null,
+      linkExpiresAt: null,
+      keysDestroyed: null,
+    };
+    await this.dataSource.transaction((tx) => this.repository.insertRequest(tx, request));
+    if (code !== undefined && onFile !== undefined) {
+      await this.mailer.send({
+        to: onFile.email,
+        kind: 'verification-code',
+        requestId,
+        subject: `Your code for your ${command.kind} request`,
+        text:
+          `Someone, we hope you, asked us for ${command.kind === 'access' ? 'a copy of' : 'the erasure of'} ` +
+          `the personal data we hold about you (request ${requestId}).\n\n` +
+          `Your code is ${code}. It expires at ${codeExpiresAt.toISOString()} and can be tried ` +
+          `${IDENTITY_CHECK.maxAttempts} times.\n\nIf this was not you, ignore this message: nothing happens without the code.\n`,
+      });
+    } else if (throttled) {
+      this.logger.warn('verification code not sent: hourly limit for this customer', { requestId });
+    }
+    return { requestId, status: 'awaiting-identity', codeExpiresAt };
+  }
+}

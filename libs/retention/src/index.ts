@@ -1,0 +1,38 @@
+export {
+  affectedRows,
+  purgeProcessedInbox,
+  purgePublishedOutbox,
+  type SqlRunner,
+} from './messaging-purge';
+export {
+  RetentionJob,
+  type RetentionJobOptions,
+  type RetentionLogger,
+  type RetentionResult,
+  type RetentionRunReport,
+  type RetentionTask,
+} from './retention-job';
+export {
+  cutoffBefore,
+  fixedPeriodMs,
+  isRetentionPeriod,
+  parseIsoDuration,
+  type RetentionPeriod,
+} from './retention-period';
+export {
+  loadRetentionSchedule,
+  parseRetentionSchedule,
+  RETENTION_ACTIONS,
+  RETENTION_ENFORCERS,
+  RETENTION_TRIGGERS,
+  retentionRuleSchema,
+  RetentionScheduleError,
+  retentionScheduleSchema,
+  ruleOf,
+  rulesFor,
+  type RetentionAction,
+  type RetentionEnforcer,
+  type RetentionRule,
+  type RetentionSchedule,
+  type RetentionTrigger,
+} from './retention-schedule';

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { envFields, loadConfig } from '#lumen/config';
+import { LUMEN_TOPICS, SERVICE_NAMES } from '#lumen/contracts';
+import { sampleOrder } from '../driver/sample-orders';
+import { findRoot, startPipeline, type Pipeline } from '../pipeline/start-pipeline';
+import { StorefrontClient, TEST_CARDS } from '../pipeline/storefront-client';
+import {
+  kafkaBaseline,
+  postgresBaseline,
+  type KafkaBaseline,
+  type PostgresBaseline,
+} from './pipeline/baselines';
+import { KeepAliveClient, mapConcurrently, openLoop } from './pipeline/http-load';
+import { consumerLag, messagesWritten } from './pipeline/kafka-lag';
+import { phaseFigures } from './pipeline/phase-figures';
+import { ProcessSampler } from './pipeline/process-stats';
+import { renderMarkdown, type MeasuredPhase, type PipelineBenchResult } from './pipeline/report';
+import {
+  countUnfinished,
+  outboxBacklog,
+  readStages,
+  type OrderStages,
+} from './pipeline/stage-times';
+
+/**
+ * The whole-pipeline load benchmark (`npm run bench`): starts every service as `npm start`
+ * does, drives checkout over HTTP as storefronts would, first at a steady rate for a set
+ * time, then at rising rates until a stage stops keeping up, and reports orders per second
+ * through every stage, latencies, CPU and memory per process, and what is left in consumer
+ * lag and outboxes; beside it, the raw bounds of the same broker and database. It prints
+ * figures and never asserts a time.
+ */
+const config = loadConfig(
+  z.object({
+    DATABASE_URL: envFields.databaseUrl,
+    KAFKA_BROKERS: envFields.kafkaBrokers,
+    BENCH_STEADY_RATE: z.coerce.number().positive().default(500),
+    BENCH_STEADY_SECONDS: z.coerce.number().positive().default(30),
+    BENCH_RAMP_RATES: z
+      .string()
+      .default('10,20,40,80,160,320,640,1000,1280')
+      .transform((text) => text.split(',').map(Number))
+      .pipe(z.array(z.number().positive()).min(1)),
+    BENCH_STEP_SECONDS: z.coerce.number().positive().default(10),
+    BENCH_WARMUP_ORDERS: z.coerce.number().int().min(1).default(300),
+    BENCH_DRAIN_SECONDS: z.coerce.number().positive().default(60),
+    /** A stage keeps up while it moves at least this share of the offered rate. */
+    BENCH_SATURATION_SHARE: z.coerce.number().min(0.1).max(1).default(0.9),
+    BENCH_CONNECTIONS: z.coerce.number().int().positive().default(256),
+    BENCH_PG_CONNECTIONS: z.coerce.number().int().positive().default(8),
+    BENCH_PG_SECONDS: z.coerce.number().positive().default(5),
+    BENCH_IDLE_SECONDS: z.coerce.number().positive().default(5),
+    /** `on` exports every span to the local Zipkin, as `npm start` does; off by default. */
+    BENCH_TRACES: z.enum(['on', 'off']).default('off'),
+  }),
+);
+
+const ROOT = findRoot();
+const ORDER_PLACED = 'checkout.order.placed.v1';
+
+interface PhaseRun {
+  readonly orderIds: string[];
+  readonly postLatenciesMs: number[];
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  posted: number;
+  failedPosts: number;
+}
+
+class LoadGenerator {
+  private readonly checkout: KeepAliveClient;
+  private readonly gateway: KeepAliveClient;
+  private sequence = 0;
+  private readonly errors = new Map<string, number>();
+
+  constructor(
+    urls: Readonly<Record<string, string>>,
+    private readonly apiKey: string,
+    private readonly policyVersion: string,
+  ) {
+    this.checkout = new KeepAliveClient(urls['checkout'] ?? '', config.BENCH_CONNECTIONS);
+    this.gateway = new KeepAliveClient(urls['gateway-simulator'] ?? '', 32);
+  }
+
+  /** The hosted card form, in bulk and before the timed phase: its cost is not the pipeline's. */
+  async cardTokens(count: number): Promise<string[]> {
+    const card = { cardNumber: TEST_CARDS.approved, expiry: '12/30', cvc: '123' };
+    return mapConcurrently(Array.from({ length: count }), 32, async () => {
+      const answer = await this.gateway.postJson('/hosted-form/tokens', card);
+      if (answer.status !== 200 && answer.status !== 201) {
+        throw new Error(`the hosted card form answered ${answer.status}: ${answer.body}`);
+      }
+      return (JSON.parse(answer.body) as { token: string }).token;
+    });
+  }
+
+  async run(ratePerSecond: number, seconds: number): Promise<PhaseRun> {
+    const count = Math.max(1, Math.round(ratePerSecond * seconds));
+    const tokens = await this.cardTokens(count);
+    const bodies = tokens.map((token) => {
+      this.sequence += 1;
+      return sampleOrder(this.sequence, token, this.policyVersion, 'simulator');
+    });
+    const orderIds: string[] = [];
+    const postLatenciesMs: number[] = [];
+    let failedPosts = 0;
+    const { startedAt, lastIssuedAt } = await openLoop(ratePerSecond, count, async (i) => {
+      const sentAt = performance.now();
+      try {
+        const answer = await this.checkout.postJson('/orders', bodies[i], {
+          authorization: `Bearer ${this.apiKey}`,
+          'idempotency-key': randomUUID(),
+        });
+        if (answer.status === 202) {
+          postLatenciesMs.push(performance.now() - sentAt);
+          orderIds.push((JSON.parse(answer.body) as { orderId: string }).orderId);
+        } else {
+          failedPosts += 1;
+          this.countError(`HTTP ${answer.status}: ${answer.body.slice(0, 160)}`);
+        }
+      } catch (error) {
+        failedPosts += 1;
+        this.countError(error instanceof Error ? error.message : String(error));
+      }
+    });
+    // The window is the time orders were offered; one issuing tick is rounding, not load.
+    return {
+      orderIds,
+      postLatenciesMs,
+      windowStart: startedAt,
+      windowEnd: Math.max(lastIssuedAt, startedAt + seconds * 1000),
+      posted: count,
+      failedPosts,
+    };
+  }
+
+  private countError(message: string): void {
+    this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+  }
+
+  errorSummary(): Record<string, number> {
+    return Object.fromEntries(this.errors);
+  }
+
+  close(): void {
+    this.checkout.close();
+    this.gateway.close();
+  }
+}
+
+interface Counters {
+  readonly commits: number;
+  readonly kafkaMessages: number;
+}
+
+async function counters(pool: Pool, admin: Admin): Promise<Counters> {
+  const { rows } = await pool.query<{ commits: string }>(
+    `SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return {
+    commits: Number(rows[0]?.commits ?? 0),
+    kafkaMessages: await messagesWritten(admin, Object.keys(LUMEN_TOPICS)),
+  };
+}
+
+/** Waits until every order in `orderIds` is handed over or failed, or the drain time is up. */
+async function drain(
+  pool: Pool,
+  orderIds: readonly string[],
+  seconds = config.BENCH_DRAIN_SECONDS,
+): Promise<{ seconds: number; unfinished: number }> {
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let unfinished = await countUnfinished(pool, orderIds);
+  while (unfinished > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    unfinished = await countUnfinished(pool, orderIds);
+  }
+  return { seconds: (Date.now() - started) / 1000, unfinished };
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const loadAtStart = loadavg();
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  console.log(
+    `Pipeline benchmark: steady ${config.BENCH_STEADY_RATE}/s for ${config.BENCH_STEADY_SECONDS} s, ` +
+      `then ${config.BENCH_RAMP_RATES.join(', ')}/s for ${config.BENCH_STEP_SECONDS} s each until saturated; ` +
+      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; traces ${config.BENCH_TRACES}`,
+  );
+  const pipeline: Pipeline = await startPipeline(
+    config.BENCH_TRACES === 'on' ? {} : { LUMEN_TRACES: 'off', OTEL_TRACES_EXPORTER: 'none' },
+  );
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  const kafka = new Kafka({
+    clientId: 'pipeline-bench',
+    brokers: [...config.KAFKA_BROKERS],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  const sampler = new ProcessSampler(ROOT);
+  let load: LoadGenerator | undefined;
+  try {
+    await admin.connect();
+    const storefront = new StorefrontClient(
+      pipeline.urls['checkout'] ?? '',
+      pipeline.urls['gateway-simulator'] ?? '',
+      StorefrontClient.devKey(ROOT),
+    );
+    load = new LoadGenerator(
+      pipeline.urls,
+      StorefrontClient.devKey(ROOT),
+      await storefront.policyVersion(),
+    );
+    const generator = load;
+    const stages = new Map<string, OrderStages>();
+    const refresh = async (orderIds: readonly string[]): Promise<OrderStages[]> => {
+      const read = await readStages(pool, orderIds);
+      for (const [id, order] of read) stages.set(id, order);
+      return orderIds.map((id) => stages.get(id)).filter((o): o is OrderStages => o !== undefined);
+    };
+
+    // Warm-up: consumers join their groups, pools and key caches fill, the JIT settles.
+    const warm = await generator.run(
+      Math.min(100, config.BENCH_WARMUP_ORDERS),
+      config.BENCH_WARMUP_ORDERS / Math.min(100, config.BENCH_WARMUP_ORDERS),
+    );
+    // Consumers may still be joining their groups: the warm-up waits for them, up to two minutes.
+    const warmDrain = await drain(pool, warm.orderIds, Math.max(120, config.BENCH_DRAIN_SECONDS));
+    console.log(
+      `warm-up: ${warm.orderIds.length} orders, drained in ${warmDrain.seconds.toFixed(1)} s (${warmDrain.unfinished} unfinished)`,
+    );
+
+    // Raw bounds, measured now while the services idle: same broker, same database, messages
+    // of the size of the order-placed event, as many as the steady phase sends.
+    const { rows: sizeRows } = await pool.query<{ bytes: string | null }>(
+      `SELECT avg(octet_length(value))::int AS bytes FROM checkout.outbox WHERE topic = $1`,
+      [ORDER_PLACED],
+    );
+    const messageBytes = Number(sizeRows[0]?.bytes ?? 1_000) || 1_000;
+    const kafkaMessages = Math.round(config.BENCH_STEADY_RATE * config.BENCH_STEADY_SECONDS);
+    const rawKafka: KafkaBaseline = await kafkaBaseline(
+      config.KAFKA_BROKERS,
+      kafkaMessages,
+      messageBytes,
+    );
+    console.log(
+      `raw kafkajs: ${rawKafka.perSecond.toFixed(0)} messages/s (${kafkaMessages} × ${messageBytes} B)`,
+    );
+    const rawPostgres: PostgresBaseline = await postgresBaseline(
+      config.DATABASE_URL,
+      config.BENCH_PG_CONNECTIONS,
+      config.BENCH_PG_SECONDS,
+    );
+    console.log(`raw PostgreSQL: ${rawPostgres.commitsPerSecond.toFixed(0)} single-row commits/s`);
+
+    // What the services cost doing nothing (pollers, relays, heartbeats): subtracted from each
+    // phase's CPU to give the cost of an order itself.
+    const idleBefore = await counters(pool, admin);
+    sampler.start();
+    await new Promise((resolve) => setTimeout(resolve, config.BENCH_IDLE_SECONDS * 1000));
+    const idle = {
+      seconds: config.BENCH_IDLE_SECONDS,
+      processes: sampler.stop(),
+      boxCpuPercent: sampler.boxCpuPercent(),
+      transactionsPerSecond:
+        ((await counters(pool, admin)).commits - idleBefore.commits) / config.BENCH_IDLE_SECONDS,
+    };
+    console.log(
+      `idle: box ${idle.boxCpuPercent.toFixed(0)}% CPU, ${idle.transactionsPerSecond.toFixed(0)} transactions/s`,
+    );
+
+    const measure = async (
+      name: string,
+      rate: number,
+      seconds: number,
+      drainAfter: boolean,
+    ): Promise<MeasuredPhase> => {
+      const before = await counters(pool, admin);
+      sampler.start();
+      const run = await generator.run(rate, seconds);
+      const processes = sampler.stop();
+      const boxCpuPercent = sampler.boxCpuPercent();
+      const after = await counters(pool, admin);
+      const drained = drainAfter ? await drain(pool, run.orderIds) : undefined;
+      // Stage times of earlier phases' stragglers count in this window too.
+      await refresh([...stages.keys()].filter((id) => stages.get(id)?.handedOverAt === undefined));
+      const orders = await refresh(run.orderIds);
+      const accepted = Math.max(1, run.orderIds.length);
+      const figures = phaseFigures({
+        name,
+        offeredPerSecond: rate,
+        windowStart: run.windowStart,
+        windowEnd: run.windowEnd,
+        posted: run.posted,
+        refusedOrFailedPosts: run.failedPosts,
+        postLatenciesMs: run.postLatenciesMs,
+        orders,
+        allOrders: stages.values(),
+        saturationShare: config.BENCH_SATURATION_SHARE,
+      });
+      const phase: MeasuredPhase = {
+        figures,
+        processes,
+        boxCpuPercent,
+        commitsPerOrder: (after.commits - before.commits) / accepted,
+        kafkaMessagesPerOrder: (after.kafkaMessages - before.kafkaMessages) / accepted,
+        ...(drained && { drain: drained }),
+      };
+      printPhase(phase);
+      return phase;
+    };
+
+    const steady = await measure(
+      `steady ${config.BENCH_STEADY_RATE}/s`,
+      config.BENCH_STEADY_RATE,
+      config.BENCH_STEADY_SECONDS,
+      true,
+    );
+
+    // What the steady phase left behind, if it outran the pipeline: the ramp starts on it.
+    const inFlightAtRampStart = await countUnfinished(pool, [...stages.keys()]);
+    const ramp: MeasuredPhase[] = [];
+    for (const rate of config.BENCH_RAMP_RATES) {
+      const step = await measure(`ramp ${rate}/s`, rate, config.BENCH_STEP_SECONDS, false);
+      ramp.push(step);
+      if (step.figures.saturated) break;
+    }
+    const atEnd = {
+      consumerLag: await consumerLag(admin, SERVICE_NAMES),
+      outboxBacklog: await outboxBacklog(pool),
+    };
+    console.log(
+      `at the end of the ramp: lag ${JSON.stringify(atEnd.consumerLag)}, outbox ${JSON.stringify(atEnd.outboxBacklog)}`,
+    );
+    const rampOrderIds = [...stages.keys()];
+    const finalDrain = await drain(pool, rampOrderIds);
+    const afterDrain = {
+      seconds: finalDrain.seconds,
+      unfinished: finalDrain.unfinished,
+      consumerLag: await consumerLag(admin, SERVICE_NAMES),
+      outboxBacklog: await outboxBacklog(pool),
+    };
+
+    const result: PipelineBenchResult & { config: typeof config } = {
+      at: started.toISOString(),
+      command: 'npm run bench',
+      machine: {
+        cores: cpus().length,
+        model: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+      },
+      config,
+      baselines: { kafka: rawKafka, postgres: rawPostgres },
+      idle,
+      inFlightAtRampStart,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+      steady,
+      ramp,
+      atEnd,
+      afterDrain,
+      errors: generator.errorSummary(),
+    };
+    const markdown = renderMarkdown(result);
+    console.log(`\n${markdown}`);
+    const dir = join(ROOT, 'bench-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `pipeline-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(join(dir, `pipeline-${stamp}.md`), markdown);
+    console.log(`Written to bench-results/pipeline-${stamp}.json and .md`);
+  } finally {
+    load?.close();
+    await admin.disconnect().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    await pipeline.stop();
+  }
+}
+
+function printPhase(phase: MeasuredPhase): void {
+  const f = phase.figures;
+  const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
+  console.log(
+    `${f.name}: accepted ${f.perSecond.accepted.toFixed(0)}/s, paid ${f.perSecond.paid.toFixed(0)}/s, ` +
+      `handed over ${f.perSecond.handedOver.toFixed(0)}/s; accept→hand-off p50 ${ms(f.acceptToHandOverMs.p50)} ` +
+      `p99 ${ms(f.acceptToHandOverMs.p99)} ms (${f.handedOver}/${f.posted}); POST p99 ${ms(f.postOrderMs.p99)} ms; ` +
+      `${f.refusedOrFailedPosts} failed posts; ${phase.commitsPerOrder.toFixed(1)} commits and ` +
+      `${phase.kafkaMessagesPerOrder.toFixed(1)} Kafka messages per order${f.saturated ? '; SATURATED' : ''}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import type { Admin } from 'kafkajs';
+
+/** Messages each consumer group has yet to process, summed over the topics it has committed on. */
+export async function consumerLag(
+  admin: Admin,
+  groupIds: readonly string[],
+): Promise<Record<string, number>> {
+  const lag: Record<string, number> = {};
+  const ends = new Map<string, Map<number, bigint>>();
+  const endOf = async (topic: string): Promise<Map<number, bigint>> => {
+    let topicEnds = ends.get(topic);
+    if (!topicEnds) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      topicEnds = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+      ends.set(topic, topicEnds);
+    }
+    return topicEnds;
+  };
+  for (const groupId of groupIds) {
+    let total = 0n;
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+      if (topic.endsWith('.dlq')) continue;
+      const topicEnds = await endOf(topic);
+      for (const { partition, offset } of partitions) {
+        const high = topicEnds.get(partition) ?? 0n;
+        // -1: nothing committed yet on that partition; the group starts from the end there.
+        if (offset !== '-1' && high > BigInt(offset)) total += high - BigInt(offset);
+      }
+    }
+    lag[groupId] = Number(total);
+  }
+  return lag;
+}
+
+/** The sum of end offsets over `topics`: its change over a phase is the messages written. */
+export async function messagesWritten(admin: Admin, topics: readonly string[]): Promise<number> {
+  let total = 0n;
+  for (const topic of topics) {
+    for (const { high } of await admin.fetchTopicOffsets(topic)) total += BigInt(high);
+  }
+  return Number(total);
+}
