@@ -42,6 +42,8 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /src/dist ./dist
 COPY --chown=root:root package.json ./
+# The operations page's static files (tsc copies no HTML); only the operations app reads them.
+COPY --chown=root:root apps/operations/public ./apps/operations/public
 COPY --chown=root:root --chmod=0755 docker/entrypoint.sh docker/healthcheck.mjs /usr/local/lib/lumen/
 # The code is root's and read-only to the service; only its data folder is writable.
 # Mount points exist in the image, owned by node, so a new named volume mounted on one starts
