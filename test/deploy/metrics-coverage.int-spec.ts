@@ -161,5 +161,18 @@ describe('deploy/ queries only metrics that exist', () => {
       `SUCCESS: ${alertRules(root).length} rules found`,
     );
     expect(run('check', 'config', 'prometheus.yml')).toContain('SUCCESS');
+    expect(run('check', 'config', 'prometheus.local.yml')).toContain('SUCCESS');
   });
+
+  (havePromtool ? it : it.skip)(
+    'fires the alerts on the series in alerts.test.yml, and only those (promtool test rules)',
+    () => {
+      // execFileSync throws, with promtool's report of the failing case, on any mismatch.
+      const report = execFileSync(PROMTOOL, ['test', 'rules', 'alerts.test.yml'], {
+        cwd: join(root, 'deploy', 'prometheus'),
+        encoding: 'utf8',
+      });
+      expect(report).toContain('SUCCESS');
+    },
+  );
 });

@@ -111,6 +111,11 @@ describe('the operations page', () => {
       30_000,
     );
 
+    // Figures from every service, not only checkout's.
+    for (const id of ['gateway-requests', 'key-operations', 'events-consumed']) {
+      await waitUntil(id, async () => number(await figure(id, 'value')) > 0, 30_000);
+    }
+
     for (const stage of ['checkout', 'payment', 'fulfilment', 'messaging', 'privacy']) {
       expect(await page.locator(`[data-stage="${stage}"]`).count()).toBe(1);
     }
@@ -135,7 +140,14 @@ describe('the operations page', () => {
       expect(text).not.toContain(marker);
       const ready = await fetch(`${url}/health/ready`);
       expect({ service, status: ready.status }).toEqual({ service, status: 200 });
-      const body = (await ready.json()) as { dependencies: { name: string; ok: boolean }[] };
+      const body = (await ready.json()) as {
+        dependencies: { name: string; ok: boolean; latencyMs: number }[];
+      };
+      console.log(
+        `${service}: /metrics ${text.length} bytes; ready in ${body.dependencies
+          .map((d) => `${d.name} ${d.latencyMs} ms`)
+          .join(', ')}`,
+      );
       expect(body.dependencies.map((d) => d.name).sort()).toEqual(['kafka', 'postgres', 'redis']);
     }
   });

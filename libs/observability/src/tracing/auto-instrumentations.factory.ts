@@ -32,10 +32,14 @@ export function createInstrumentations(): ReturnType<typeof getNodeAutoInstrumen
       ignoreIncomingRequestHook: (request) => isProbePath(request.url),
       ignoreOutgoingRequestHook: (options) => isProbePath(options.path),
     },
+    // fetch() goes through undici, not http: the operations app scrapes every service with it.
+    '@opentelemetry/instrumentation-undici': {
+      ignoreRequestHook: (request) => isProbePath(request.path),
+    },
   });
 }
 
-const PROBE_PATH = /^\/(metrics|health\/(live|ready)|api\/operations\/)/;
+const PROBE_PATH = /^\/(metrics|health\/(live|ready))(\?|$)|^\/api\/operations\//;
 
 function isProbePath(path: string | null | undefined): boolean {
   return typeof path === 'string' && PROBE_PATH.test(path);
