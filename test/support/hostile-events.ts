@@ -299,16 +299,48 @@ export async function expectAllDeadLettered(
   if (missing.length > 0) throw new Error(`never dead-lettered: ${missing.join('; ')}`);
 }
 
-/** Sends each case on its own (a batch of large values would exceed the broker's request limit). */
-export async function publishEach(brokers: string, cases: readonly HostileEvent[]): Promise<void> {
+/** Sends each message on its own (a batch of large values would exceed the broker's request limit). */
+export async function publishEach(
+  brokers: string,
+  messages: readonly OutgoingMessage[],
+): Promise<void> {
   const publisher = new KafkaJsBroker({
     clientId: 'fuzz-publisher',
     brokers: [brokers],
     logger: silentLogger,
   });
   try {
-    for (const c of cases) await publisher.send([c.message]);
+    for (const message of messages) await publisher.send([message]);
   } finally {
     await publisher.disconnect();
   }
+}
+
+/** A genuine event, enveloped and signed as `service`'s outbox relay would send it. */
+export function genuineEvent(
+  keysDir: string,
+  service: ServiceName,
+  topic: string,
+  key: string,
+  payload: unknown,
+): { readonly eventId: string; readonly message: OutgoingMessage } {
+  const signer = loadEventSigner(keysDir, service);
+  const eventId = randomUUID();
+  const value = Buffer.from(
+    JSON.stringify({
+      id: eventId,
+      type: topic,
+      occurredAt: new Date().toISOString(),
+      producer: service,
+      keyId: signer.keyId,
+      key,
+      payload,
+    }),
+    'utf8',
+  );
+  const signature = signer.sign(signedBytesOf(topic, key, value)).toString('base64');
+  return {
+    eventId,
+    message: { topic, key, value, headers: { [EVENT_HEADERS.signature]: signature } },
+  };
 }

@@ -282,7 +282,10 @@ describe('checkout under hostile input (fuzz)', () => {
             { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 6)) },
           );
         });
-        await publishEach(KAFKA_BROKERS, cases);
+        await publishEach(
+          KAFKA_BROKERS,
+          cases.map((c) => c.message),
+        );
         await expectAllDeadLettered(watch, cases, 90_000);
         expect(await rowCounts(h.checkoutDb, schemaOf(h.checkoutDb))).toEqual(before);
 
