@@ -344,3 +344,29 @@ export function genuineEvent(
     message: { topic, key, value, headers: { [EVENT_HEADERS.signature]: signature } },
   };
 }
+
+/**
+ * Commits the current end of `topics` for a new consumer group, so a service joining it does
+ * not first work through what other runs left on the shared broker.
+ */
+export async function startConsumerGroupAtEnd(
+  brokers: string,
+  groupId: string,
+  topics: readonly string[],
+): Promise<void> {
+  const kafka = new Kafka({ clientId: groupId, brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -21,6 +21,7 @@ import {
   genuineEvent,
   hostileEvents,
   publishEach,
+  startConsumerGroupAtEnd,
   type HostileEvent,
 } from '../../../test/support/hostile-events';
 import {
@@ -81,6 +82,10 @@ describe('payment under hostile input (fuzz)', () => {
     });
     await broker.ensureTopics(topicSpecsOf(LUMEN_TOPICS));
     await broker.disconnect();
+    await startConsumerGroupAtEnd(KAFKA_BROKERS, consumerGroup, [
+      'checkout.order.placed.v1',
+      'fulfilment.shipment.failed.v1',
+    ]);
     privacy = await startPrivacyService({
       keysDir,
       databaseUrl: DATABASE_URL,
