@@ -323,6 +323,8 @@ export function genuineEvent(
   topic: string,
   key: string,
   payload: unknown,
+  /** Marks the message, so its dead letter (if any) can be told apart. */
+  caseId?: string,
 ): { readonly eventId: string; readonly message: OutgoingMessage } {
   const signer = loadEventSigner(keysDir, service);
   const eventId = randomUUID();
@@ -339,10 +341,11 @@ export function genuineEvent(
     'utf8',
   );
   const signature = signer.sign(signedBytesOf(topic, key, value)).toString('base64');
-  return {
-    eventId,
-    message: { topic, key, value, headers: { [EVENT_HEADERS.signature]: signature } },
+  const headers = {
+    [EVENT_HEADERS.signature]: signature,
+    ...(caseId === undefined ? {} : { [FUZZ_CASE_HEADER]: caseId }),
   };
+  return { eventId, message: { topic, key, value, headers } };
 }
 
 /**
