@@ -299,16 +299,77 @@ export async function expectAllDeadLettered(
   if (missing.length > 0) throw new Error(`never dead-lettered: ${missing.join('; ')}`);
 }
 
-/** Sends each case on its own (a batch of large values would exceed the broker's request limit). */
-export async function publishEach(brokers: string, cases: readonly HostileEvent[]): Promise<void> {
+/** Sends each message on its own (a batch of large values would exceed the broker's request limit). */
+export async function publishEach(
+  brokers: string,
+  messages: readonly OutgoingMessage[],
+): Promise<void> {
   const publisher = new KafkaJsBroker({
     clientId: 'fuzz-publisher',
     brokers: [brokers],
     logger: silentLogger,
   });
   try {
-    for (const c of cases) await publisher.send([c.message]);
+    for (const message of messages) await publisher.send([message]);
   } finally {
     await publisher.disconnect();
+  }
+}
+
+/** A genuine event, enveloped and signed as `service`'s outbox relay would send it. */
+export function genuineEvent(
+  keysDir: string,
+  service: ServiceName,
+  topic: string,
+  key: string,
+  payload: unknown,
+  /** Marks the message, so its dead letter (if any) can be told apart. */
+  caseId?: string,
+): { readonly eventId: string; readonly message: OutgoingMessage } {
+  const signer = loadEventSigner(keysDir, service);
+  const eventId = randomUUID();
+  const value = Buffer.from(
+    JSON.stringify({
+      id: eventId,
+      type: topic,
+      occurredAt: new Date().toISOString(),
+      producer: service,
+      keyId: signer.keyId,
+      key,
+      payload,
+    }),
+    'utf8',
+  );
+  const signature = signer.sign(signedBytesOf(topic, key, value)).toString('base64');
+  const headers = {
+    [EVENT_HEADERS.signature]: signature,
+    ...(caseId === undefined ? {} : { [FUZZ_CASE_HEADER]: caseId }),
+  };
+  return { eventId, message: { topic, key, value, headers } };
+}
+
+/**
+ * Commits the current end of `topics` for a new consumer group, so a service joining it does
+ * not first work through what other runs left on the shared broker.
+ */
+export async function startConsumerGroupAtEnd(
+  brokers: string,
+  groupId: string,
+  topics: readonly string[],
+): Promise<void> {
+  const kafka = new Kafka({ clientId: groupId, brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

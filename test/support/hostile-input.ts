@@ -335,7 +335,7 @@ export function oversizedJsonBody(bytes: number): string {
 }
 
 /** Runs for each property: modest, so the whole fuzz tier stays within about two minutes. */
-export const FUZZ_RUNS = Number(process.env.LUMEN_FUZZ_RUNS ?? 60);
+export const FUZZ_RUNS = Number(process.env.LUMEN_FUZZ_RUNS ?? 40);
 
 /**
  * Counts the rows of every table of `schema` (but `except`) in one query: a fuzz case must

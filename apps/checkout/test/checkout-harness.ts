@@ -97,7 +97,12 @@ async function migrated(schema: string, migrations: readonly unknown[]): Promise
  * throwaway schema migrated by the real migrations, the real Kafka broker, and service keys in
  * a keys folder like `.lumen/keys`.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(
+  options: {
+    /** A consumer group the caller prepared (say, at the end of the topics); else a new one. */
+    consumerGroup?: string;
+  } = {},
+): Promise<Harness> {
   const suffix = randomLetters();
   const checkoutSchema = `chktest_${suffix}`;
   const privacySchema = `chkpriv_${suffix}`;
@@ -133,7 +138,7 @@ export async function startHarness(): Promise<Harness> {
 
   // A new group reads every topic from the beginning: a week of other runs' events, signed by
   // their throwaway keys, each dead-lettered at the edge before this run's own events.
-  const consumerGroup = `checkout-test-${suffix}`;
+  const consumerGroup = options.consumerGroup ?? `checkout-test-${suffix}`;
 
   const config = loadCheckoutConfig({
     NODE_ENV: 'test',

@@ -190,7 +190,10 @@ describe('fulfilment under hostile input (fuzz)', () => {
           { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 4)) },
         ),
       );
-      await publishEach(KAFKA_BROKERS, cases);
+      await publishEach(
+        KAFKA_BROKERS,
+        cases.map((c) => c.message),
+      );
       await expectAllDeadLettered(watch, cases, 60_000);
       expect(await everything()).toEqual(before);
       expect(h.topics.for(orderId)).toEqual([]);
