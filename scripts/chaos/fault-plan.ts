@@ -99,7 +99,7 @@ export function planFaults(options: PlanOptions): PlannedFault[] {
       { atMs: at(from, to), kind: 'gateway-errors', target: '', count: 6 },
       { atMs: at(from, to), kind: 'carrier-errors', target: '', count: 4 },
       { atMs: at(from, to), kind: 'carrier-hangs', target: '', count: 2 },
-      { atMs: at(from, to), kind: 'carrier-refusals', target: '', windowMs: 20_000, count: 3 },
+      { atMs: at(from, to), kind: 'carrier-refusals', target: '', windowMs: 40_000, count: 3 },
     );
   }
   return plan.sort((a, b) => a.atMs - b.atMs);
