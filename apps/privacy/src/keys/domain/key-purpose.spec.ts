@@ -28,6 +28,21 @@ describe('key purposes', () => {
     );
   });
 
+  it("shares a service's subject-access answer with that service and privacy only", () => {
+    expect(assertMayCreate('subject-access', 'checkout', ['checkout', 'privacy'])).toBe(
+      'subject-access',
+    );
+    expect(assertMayCreate('subject-access', 'fulfilment', ['fulfilment', 'privacy'])).toBe(
+      'subject-access',
+    );
+    expect(
+      codeOf(() => assertMayCreate('subject-access', 'checkout', ['payment', 'privacy'])),
+    ).toBe(KeyServiceErrorCode.ServicesNotPermittedForPurpose);
+    expect(codeOf(() => assertMayCreate('subject-access', 'privacy', ['privacy']))).toBe(
+      KeyServiceErrorCode.PurposeNotCreatableByCaller,
+    );
+  });
+
   it('never lets anyone but payment read a card token', () => {
     expect(KEY_PURPOSES['card-token'].permittedServices).toEqual(['payment']);
   });

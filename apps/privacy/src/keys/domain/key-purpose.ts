@@ -10,6 +10,11 @@ export interface KeyPurposeRule {
    * not a promise by checkout. Widening a purpose is a reviewed one-line change.
    */
   readonly permittedServices: readonly ServiceName[];
+  /**
+   * When set, a key may be shared only with its creator and these services (a subject-access
+   * answer: checkout's is for checkout and privacy, never for payment).
+   */
+  readonly onlyCreatorAnd?: readonly ServiceName[];
 }
 
 /** Closed list: a purpose nobody wrote down cannot be used. */
@@ -31,6 +36,7 @@ export const KEY_PURPOSES = {
   'subject-access': {
     creators: ['checkout', 'payment', 'fulfilment'],
     permittedServices: ['checkout', 'payment', 'fulfilment', 'privacy'],
+    onlyCreatorAnd: ['privacy'],
   },
   /** An assembled access package at rest (subject `request:<requestId>`): privacy alone. */
   'subject-access-package': { creators: ['privacy'], permittedServices: ['privacy'] },
@@ -61,13 +67,17 @@ export function assertMayCreate(
       `${caller} may not create ${purpose} keys`,
     );
   }
-  const extra = allowedServices.filter(
-    (s) => !(rule.permittedServices as readonly string[]).includes(s),
-  );
+  const permitted: readonly string[] =
+    rule.onlyCreatorAnd === undefined
+      ? rule.permittedServices
+      : [caller, ...rule.onlyCreatorAnd].filter((s) =>
+          (rule.permittedServices as readonly string[]).includes(s),
+        );
+  const extra = allowedServices.filter((s) => !permitted.includes(s));
   if (extra.length > 0) {
     throw new KeyServiceException(
       KeyServiceErrorCode.ServicesNotPermittedForPurpose,
-      `${purpose} keys may be shared only with ${rule.permittedServices.join(', ')}, not ${extra.join(', ')}`,
+      `${purpose} keys of ${caller} may be shared only with ${permitted.join(', ')}, not ${extra.join(', ')}`,
     );
   }
   return purpose;
