@@ -56,6 +56,8 @@ const config = loadConfig(
     BENCH_PG_CONNECTIONS: z.coerce.number().int().positive().default(8),
     BENCH_PG_SECONDS: z.coerce.number().positive().default(5),
     BENCH_IDLE_SECONDS: z.coerce.number().positive().default(5),
+    /** How long after a phase's last order is due its unanswered requests are abandoned. */
+    BENCH_ANSWER_GRACE_SECONDS: z.coerce.number().positive().default(10),
     /** `on` exports every span to the local Zipkin, as `npm start` does; off by default. */
     BENCH_TRACES: z.enum(['on', 'off']).default('off'),
   }),
@@ -110,13 +112,25 @@ class LoadGenerator {
     const orderIds: string[] = [];
     const postLatenciesMs: number[] = [];
     let failedPosts = 0;
+    // A saturated checkout would leave thousands of requests queued for sockets, and the phase
+    // would last until the last one was answered: whatever is unanswered this long after the
+    // last order was due is abandoned and counted as a failed post.
+    const abandon = new AbortController();
+    const abandonTimer = setTimeout(
+      () => {
+        abandon.abort(new Error('no answer before the phase ended'));
+      },
+      (seconds + config.BENCH_ANSWER_GRACE_SECONDS) * 1000,
+    );
     const { startedAt, lastIssuedAt } = await openLoop(ratePerSecond, count, async (i) => {
       const sentAt = performance.now();
       try {
-        const answer = await this.checkout.postJson('/orders', bodies[i], {
-          authorization: `Bearer ${this.apiKey}`,
-          'idempotency-key': randomUUID(),
-        });
+        const answer = await this.checkout.postJson(
+          '/orders',
+          bodies[i],
+          { authorization: `Bearer ${this.apiKey}`, 'idempotency-key': randomUUID() },
+          { signal: abandon.signal },
+        );
         if (answer.status === 202) {
           postLatenciesMs.push(performance.now() - sentAt);
           orderIds.push((JSON.parse(answer.body) as { orderId: string }).orderId);
@@ -129,6 +143,7 @@ class LoadGenerator {
         this.countError(error instanceof Error ? error.message : String(error));
       }
     });
+    clearTimeout(abandonTimer);
     // The window is the time orders were offered; one issuing tick is rounding, not load.
     return {
       orderIds,

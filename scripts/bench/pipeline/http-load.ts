@@ -18,9 +18,10 @@ export class KeepAliveClient {
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
-    timeoutMs = 30_000,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<{ status: number; body: string }> {
     const payload = Buffer.from(JSON.stringify(body));
+    const timeoutMs = options.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -35,6 +36,7 @@ export class KeepAliveClient {
             'content-length': String(payload.length),
           },
           timeout: timeoutMs,
+          ...(options.signal && { signal: options.signal }),
         },
         (res) => {
           const chunks: Buffer[] = [];
