@@ -192,7 +192,14 @@ describe('checkout under hostile input (fuzz)', () => {
           expect(await everything()).toEqual(before);
         },
       ),
-      { numRuns: FUZZ_RUNS },
+      {
+        numRuns: FUZZ_RUNS,
+        // Found by this property once (a NUL byte reached PostgreSQL): always tried since.
+        examples: [
+          ['/privacy-policy/', '%00', false],
+          ['/orders/', '%00', true],
+        ],
+      },
     );
   });
 

@@ -70,9 +70,9 @@ describe('gateway simulator under hostile input (fuzz)', () => {
             body,
           });
           noServerError({ path, body }, answer);
-          // The card token is made up, so nothing can be authorised or charged.
-          expect(answer.status).toBeGreaterThanOrEqual(400);
-          expect(await journalSize()).toBe(before);
+          // A mutation can leave a valid request (any `tok_` token is a card here): that one
+          // is authorised and journaled, as a real gateway would.
+          if (answer.status >= 300) expect(await journalSize()).toBe(before);
         },
       ),
       { numRuns: FUZZ_RUNS },
