@@ -6,7 +6,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Pool } from 'pg';
 import { z } from 'zod';
 import { envFields, loadConfig } from '#lumen/config';
-import { LUMEN_TOPICS, SERVICE_NAMES } from '#lumen/contracts';
+import { LUMEN_TOPICS } from '#lumen/contracts';
 import { sampleOrder } from '../driver/sample-orders';
 import { findRoot, startPipeline, type Pipeline } from '../pipeline/start-pipeline';
 import { StorefrontClient, TEST_CARDS } from '../pipeline/storefront-client';
@@ -65,6 +65,13 @@ const config = loadConfig(
 
 const ROOT = findRoot();
 const ORDER_PLACED = 'checkout.order.placed.v1';
+/** The consumer groups an order passes through, and the topics of its life. */
+const ORDER_FLOW_GROUPS = ['checkout', 'payment', 'fulfilment'];
+const ORDER_FLOW_TOPICS: ReadonlySet<string> = new Set(
+  Object.keys(LUMEN_TOPICS).filter((topic) =>
+    /^(checkout\.order|payment\.|fulfilment\.shipment|privacy\.key)/.test(topic),
+  ),
+);
 
 interface PhaseRun {
   readonly orderIds: string[];
@@ -348,7 +355,7 @@ async function main(): Promise<void> {
       if (step.figures.saturated) break;
     }
     const atEnd = {
-      consumerLag: await consumerLag(admin, SERVICE_NAMES),
+      consumerLag: await consumerLag(admin, ORDER_FLOW_GROUPS, ORDER_FLOW_TOPICS),
       outboxBacklog: await outboxBacklog(pool),
     };
     console.log(
@@ -359,7 +366,7 @@ async function main(): Promise<void> {
     const afterDrain = {
       seconds: finalDrain.seconds,
       unfinished: finalDrain.unfinished,
-      consumerLag: await consumerLag(admin, SERVICE_NAMES),
+      consumerLag: await consumerLag(admin, ORDER_FLOW_GROUPS, ORDER_FLOW_TOPICS),
       outboxBacklog: await outboxBacklog(pool),
     };
 
