@@ -48,6 +48,8 @@ const config = loadConfig(
       .transform((text) => text.split(',').map(Number))
       .pipe(z.array(z.number().positive()).min(1)),
     BENCH_STEP_SECONDS: z.coerce.number().positive().default(10),
+    /** After each step, before its own orders are counted as through or not. */
+    BENCH_STEP_SETTLE_SECONDS: z.coerce.number().min(0).default(5),
     BENCH_WARMUP_ORDERS: z.coerce.number().int().min(1).default(300),
     BENCH_DRAIN_SECONDS: z.coerce.number().positive().default(60),
     /** A stage keeps up while it moves at least this share of the offered rate. */
@@ -311,6 +313,9 @@ async function main(): Promise<void> {
       const boxCpuPercent = sampler.boxCpuPercent();
       const after = await counters(pool, admin);
       const drained = drainAfter ? await drain(pool, run.orderIds) : undefined;
+      // A step's last orders need a moment to reach the carrier even when nothing lags.
+      if (!drainAfter)
+        await new Promise((r) => setTimeout(r, config.BENCH_STEP_SETTLE_SECONDS * 1000));
       // Stage times of earlier phases' stragglers count in this window too.
       await refresh([...stages.keys()].filter((id) => stages.get(id)?.handedOverAt === undefined));
       const orders = await refresh(run.orderIds);
