@@ -194,6 +194,23 @@ describe('MessageVerifier', () => {
     ).toMatchObject({ reason: 'wrong-subject' });
   });
 
+  it('checks dates, role and the signature on every message from a certificate already verified', () => {
+    const shortLived = certify(root, 'lumen-shop', 'merchant', {
+      from: NOW - DAY,
+      to: NOW + 60_000,
+    });
+    const v = verifier();
+    expect(v.verify({ ...message, headers: sign(shortLived) }).ok).toBe(true);
+    expect(v.verify({ ...message, body: 'forged', headers: sign(shortLived) })).toMatchObject({
+      reason: 'bad-signature',
+    });
+    now = NOW + 60_000;
+    publishRevocations();
+    expect(v.verify({ ...message, headers: sign(shortLived, now) })).toMatchObject({
+      reason: 'certificate-not-valid-now',
+    });
+  });
+
   it('refuses a timestamp more than 300 s off either way, and accepts one just inside', () => {
     const v = verifier();
     expect(v.verify({ ...message, headers: sign(merchant, NOW - 300_001) })).toMatchObject({

@@ -1,9 +1,10 @@
 import type { Admin } from 'kafkajs';
 
-/** Messages each consumer group has yet to process, summed over the topics it has committed on. */
+/** Messages each consumer group has yet to process, summed over `topics` it has committed on. */
 export async function consumerLag(
   admin: Admin,
   groupIds: readonly string[],
+  topics: ReadonlySet<string>,
 ): Promise<Record<string, number>> {
   const lag: Record<string, number> = {};
   const ends = new Map<string, Map<number, bigint>>();
@@ -19,7 +20,9 @@ export async function consumerLag(
   for (const groupId of groupIds) {
     let total = 0n;
     for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-      if (topic.endsWith('.dlq')) continue;
+      // Other checkouts of the project share the broker and the group names: only the topics
+      // this one's services consume count.
+      if (!topics.has(topic)) continue;
       const topicEnds = await endOf(topic);
       for (const { partition, offset } of partitions) {
         const high = topicEnds.get(partition) ?? 0n;

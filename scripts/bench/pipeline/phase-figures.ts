@@ -78,8 +78,11 @@ export function phaseFigures(options: {
     postOrderMs: summarise(options.postLatenciesMs),
     handedOver: handed,
     paymentFailed: failed,
+    // Kept up: few failed posts, every stage as fast as the offer, and the phase's own orders
+    // through (stage rates alone would count an earlier backlog draining as keeping up).
     saturated:
       options.refusedOrFailedPosts > options.posted * 0.01 ||
+      handed < options.orders.length * options.saturationShare ||
       Math.min(perSecond.accepted, perSecond.paid, perSecond.handedOver) < floor,
   };
 }

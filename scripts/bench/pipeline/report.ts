@@ -112,13 +112,16 @@ export function renderMarkdown(result: PipelineBenchResult): string {
   );
 
   const groups = [...new Set(phases.flatMap((phase) => Object.keys(phase.processes)))].sort();
-  // CPU time per order: what each process spends on one order that goes all the way through,
-  // measured in the steady phase above its idle cost (pollers, relays, heartbeats), over the
-  // orders handed over meanwhile.
-  const steadyRate = result.steady.figures.perSecond.handedOver;
+  // CPU time per order: a process's CPU above its idle cost (pollers, relays, heartbeats),
+  // over the orders moving meanwhile, in the last phase every stage kept up with (where the
+  // stages move at one rate), else the steady phase with the mean of its stage rates.
+  const reference =
+    [...result.ramp].reverse().find((step) => !step.figures.saturated) ?? result.steady;
+  const { accepted, paid, handedOver } = reference.figures.perSecond;
+  const referenceRate = (accepted + paid + handedOver) / 3;
   const marginal = (phaseCpu: number | undefined, idleCpu: number | undefined) =>
-    phaseCpu !== undefined && steadyRate > 0
-      ? round(((phaseCpu - (idleCpu ?? 0)) * 10) / steadyRate, 2)
+    phaseCpu !== undefined && referenceRate > 0
+      ? round(((phaseCpu - (idleCpu ?? 0)) * 10) / referenceRate, 2)
       : '-';
   const idleCpu = (group: string) => {
     const u = result.idle.processes[group];
@@ -128,26 +131,23 @@ export function renderMarkdown(result: PipelineBenchResult): string {
     [
       'process',
       'CPU idle',
-      `CPU / max RSS, ${result.steady.figures.name}`,
-      'CPU ms per order (steady, above idle)',
+      `CPU / max RSS, ${reference.figures.name}`,
+      `CPU ms per order (${reference.figures.name}, above idle)`,
       `CPU / max RSS, ${last.figures.name}`,
     ],
     [
       ...groups.map((group) => [
         group,
         idleCpu(group),
-        cpuRow(result.steady.processes, group),
-        marginal(
-          result.steady.processes[group]?.cpuPercent,
-          result.idle.processes[group]?.cpuPercent,
-        ),
+        cpuRow(reference.processes, group),
+        marginal(reference.processes[group]?.cpuPercent, result.idle.processes[group]?.cpuPercent),
         cpuRow(last.processes, group),
       ]),
       [
         'whole box (every process, other users included)',
         `${round(result.idle.boxCpuPercent, 0)}%`,
-        `${round(result.steady.boxCpuPercent, 0)}%`,
-        marginal(result.steady.boxCpuPercent, result.idle.boxCpuPercent),
+        `${round(reference.boxCpuPercent, 0)}%`,
+        marginal(reference.boxCpuPercent, result.idle.boxCpuPercent),
         `${round(last.boxCpuPercent, 0)}%`,
       ],
     ],
