@@ -169,6 +169,28 @@ describe('KeyServiceClient', () => {
       signer: service.signer,
       fetch: () => Promise.reject(new Error('ECONNREFUSED')),
     });
-    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({
+      code: 'unavailable',
+      transient: true,
+    });
+  });
+
+  it('marks only an outage as transient, never a refusal', async () => {
+    const service = fakeKeyService();
+    const client = new KeyServiceClient({
+      baseUrl: 'http://keys.test',
+      signer: service.signer,
+      fetch: service.fetch,
+    });
+    service.setStatus(403);
+    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({
+      code: 'forbidden',
+      transient: false,
+    });
+    service.setStatus(503);
+    await expect(client.getKey(service.key.keyId)).rejects.toMatchObject({
+      code: 'unavailable',
+      transient: true,
+    });
   });
 });

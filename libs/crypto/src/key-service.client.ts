@@ -36,6 +36,15 @@ export class KeyServiceError extends Error {
     super(message);
     this.name = 'KeyServiceError';
   }
+
+  /**
+   * The key service could not be reached or did not answer properly: an outage to wait out,
+   * not a refusal. An event consumer retries such a failure without limit instead of
+   * dead-lettering the event (`#lumen/messaging` reads this flag).
+   */
+  get transient(): boolean {
+    return this.code === 'unavailable';
+  }
 }
 
 export interface CreateKeyRequest {

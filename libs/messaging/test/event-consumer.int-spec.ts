@@ -236,6 +236,29 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     expect(await readTopic(h.kafka, deadLetterTopicOf(h.topic), 1, 1_500)).toHaveLength(0);
   });
 
+  it('retries an outage of a service the handler calls without limit (a transient error)', async () => {
+    // Found by the crash test: a key service SIGKILLed for three seconds exhausted the
+    // retries of payment's handler, and orders were dead-lettered and stayed placed for ever.
+    let failures = 0;
+    const flaky: EventHandler = async (event, tx) => {
+      if (failures < 4) {
+        failures += 1;
+        throw Object.assign(new Error('Key service unreachable: fetch failed'), {
+          transient: true,
+        });
+      }
+      await recordEffect(event, tx);
+    };
+    await producer.send({
+      topic: h.topic,
+      messages: [signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer)],
+    });
+    await startConsumer(flaky); // maxAttempts is 2, so only the outage rule can explain success
+    await expectEventually(async () => (await effects()) === 1, 'applied after the outage');
+    expect(failures).toBe(4);
+    expect(await readTopic(h.kafka, deadLetterTopicOf(h.topic), 1, 1_500)).toHaveLength(0);
+  });
+
   it('drains the event in flight on stop and commits it', async () => {
     let started!: () => void;
     const inFlight = new Promise<void>((resolve) => (started = resolve));

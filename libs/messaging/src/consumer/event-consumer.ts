@@ -72,7 +72,9 @@ interface RefusedMessage {
  * handler in one database transaction with the inbox row that marks the event processed,
  * so a redelivered event is applied once. A failing handler is retried with backoff, then
  * dead-lettered with the reason, and the partition keeps flowing. A database outage is not
- * the event's fault: that is retried without limit, never dead-lettered. Offsets are
+ * the event's fault, nor is an outage of a service the handler calls (an error that marks
+ * itself `transient`, as the key service client's does): those are retried without limit,
+ * never dead-lettered. Offsets are
  * committed only after the effect (or the dead letter) is durable.
  */
 export class EventConsumer {
@@ -209,7 +211,7 @@ export class EventConsumer {
         if (error instanceof PermanentEventError) {
           return this.deadLetter(message, 'handler-rejected', `${error.code}: ${error.message}`);
         }
-        const transient = isTransientDatabaseError(error);
+        const transient = isTransientDatabaseError(error) || marksItselfTransient(error);
         messagingMetrics.handlerFailures.inc({ group: this.options.groupId, topic: event.topic });
         if (!transient && attempt >= this.maxAttempts) {
           return this.deadLetter(message, 'retries-exhausted', describe(error));
@@ -308,4 +310,13 @@ export class EventConsumer {
 function describe(error: unknown): string {
   // Class name and message only: handlers keep personal values out of their errors.
   return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+}
+
+/**
+ * An error that says it is an outage of something the handler depends on (`transient: true`,
+ * e.g. `KeyServiceError` when the key service is unreachable): the event is fine, waiting
+ * is the cure. Read as a flag so the consumer need not know every client's error class.
+ */
+function marksItselfTransient(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { transient?: unknown }).transient === true;
 }
