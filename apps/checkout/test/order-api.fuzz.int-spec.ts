@@ -412,7 +412,7 @@ describe('checkout under hostile input (fuzz)', () => {
               h.keysDir,
               owner,
               topic,
-              'orderId' in payload ? payload.orderId : payload.keyId,
+              'orderId' in payload ? payload.orderId : caseId,
               payload,
               caseId,
             ),
