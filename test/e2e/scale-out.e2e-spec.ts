@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { sampleOrder } from '../../scripts/driver/sample-orders';
 const ROOT = findRoot();
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const ORDERS = 30;
+// The carrier simulator's control endpoints need a bearer token; this run sets its own.
+const CARRIER_CONTROL_TOKEN = `scale-out-${randomBytes(24).toString('hex')}`;
 const SCALED = ['checkout', 'payment', 'fulfilment'] as const;
 type Scaled = (typeof SCALED)[number];
 // Each service's consumer group (its default) and the topic whose partitions show its share.
@@ -232,6 +235,7 @@ describe('scaling out: two instances of each consumer service', () => {
       start(app, ports[app]!, {
         CARRIER_DISPATCH_DELAY_MS: '200',
         CARRIER_DELIVERY_DELAY_MS: '200',
+        CARRIER_SIMULATOR_CONTROL_TOKEN: CARRIER_CONTROL_TOKEN,
       }),
     );
     await Promise.all(outside.map(waitListening));
@@ -341,9 +345,11 @@ describe('scaling out: two instances of each consumer service', () => {
       'utf8',
     ).trim();
     const carrier = `http://127.0.0.1:${String(ports['carrier-simulator'])}`;
-    const { shipments } = (await (await fetch(`${carrier}/_test/shipments`)).json()) as {
-      shipments: { shipmentReference: string }[];
-    };
+    const book = await fetch(`${carrier}/_test/shipments`, {
+      headers: { authorization: `Bearer ${CARRIER_CONTROL_TOKEN}` },
+    });
+    expect(book.status).toBe(200);
+    const { shipments } = (await book.json()) as { shipments: { shipmentReference: string }[] };
     const confirmed = await orderIdsOn(
       kafka,
       'payment.payment.confirmed.v1',
