@@ -706,11 +706,28 @@ describe('checkout order API (real PostgreSQL, Kafka and key service)', () => {
       expect(await counts()).toEqual(before);
     });
 
-    it('accepts a 16-digit number that fails the Luhn check, in an address line', async () => {
+    it('accepts a 16-digit number that fails the Luhn check: it is not a card number', async () => {
+      const body = order();
+      body.customer.name = `${body.customer.name} 4111 1111 1111 1112`;
+      const response = await placeOrder(body);
+      expect(response.status).toBe(202);
+    });
+
+    it('refuses a long number in an address line with 400: the carrier would read a phone number', async () => {
+      const before = await counts();
       const body = order();
       body.deliveryAddress.lines = ['Unit 4111 1111 1111 1112', 'Dock Road'];
       const response = await placeOrder(body);
-      expect(response.status).toBe(202);
+      expect(response.status).toBe(400);
+      const answer = response.body as { fields: { field: string; expected: string }[] };
+      expect(answer.fields).toEqual([
+        {
+          field: 'deliveryAddress.lines[0]',
+          expected: expect.stringContaining('no e-mail address or phone number') as string,
+        },
+      ]);
+      expect(response.text).not.toContain('4111');
+      expect(await counts()).toEqual(before);
     });
 
     it('refuses calls without a valid storefront API key (401), storing nothing', async () => {
