@@ -36,3 +36,4 @@ export {
   type RetentionSchedule,
   type RetentionTrigger,
 } from './retention-schedule';
+export { ScheduledRetention, type ScheduledRetentionOptions } from './scheduled-retention';
