@@ -1,6 +1,7 @@
 import { createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -23,13 +24,17 @@ import {
   EventSigner,
   KeyServiceClient,
   loadEventSigner,
+  loadKeyRing,
   seal,
+  verifyServiceRequest,
 } from '#lumen/crypto';
 import { createDataSource, migrate } from '#lumen/database';
 import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
+import { HttpPersonalDataAuditLog, STAFF_ASSERTION_HEADER } from '#lumen/staff-access';
 import { loadPrivacyConfig } from '../src/config/privacy.config';
 import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
 import { createPrivacyApp } from '../src/privacy-app.factory';
+import { CreateStaffAccount } from '../src/staff/application/create-staff-account.use-case';
 import { Clock } from '../src/subject-rights/application/clock';
 import { SubjectRightsScheduler } from '../src/subject-rights/infrastructure/subject-rights.scheduler';
 import type { AccessPackage } from '../src/subject-rights/domain/access-package';
@@ -38,8 +43,9 @@ import type { ErasureReceipt } from '../src/subject-rights/domain/erasure-receip
 /**
  * Subject access and erasure against the real privacy app, PostgreSQL and Kafka. The test plays
  * checkout, payment and fulfilment: it publishes their signed events (orders, fragments sealed
- * under their own subject-access keys, erasure reports) and reads the mail outbox folder for
- * the codes. The app's clock is the test's.
+ * under their own subject-access keys, erasure reports, staff reads reported to the audit log),
+ * stands in for checkout's staff endpoint that disclosures read, and reads the mail outbox
+ * folder for the codes. The app's clock is the test's.
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -87,6 +93,8 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
   let producer: Producer;
   let signers: Record<'checkout' | 'payment' | 'fulfilment', EventSigner>;
   let keyClients: Record<'checkout' | 'payment' | 'fulfilment', KeyServiceClient>;
+  let checkoutStandIn: Server;
+  const staff: Record<'kim' | 'lee' | 'max', string> = { kim: '', lee: '', max: '' };
 
   const alice = {
     customerId: randomUUID(),
@@ -304,8 +312,73 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     ],
   });
 
+  const asStaff = (assertion: string, method: string, path: string, body?: unknown) =>
+    fetch(new URL(path, baseUrl), {
+      method,
+      headers: {
+        [STAFF_ASSERTION_HEADER]: assertion,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  async function signInAs(login: string, role: string): Promise<string> {
+    const password = 'amber lamp under tuesday rain';
+    await app.get(CreateStaffAccount).execute({ login, role, password });
+    const response = await post('/staff/sessions', { login, password });
+    if (response.status !== 201) throw new Error(`sign-in of ${login}: ${response.status}`);
+    return ((await response.json()) as { assertion: string }).assertion;
+  }
+
+  /** Recorded, approved by two officers and exported: the disclosure has happened. */
+  async function disclose(
+    orderId: string,
+    requestingBody: string,
+    restriction?: { until: string; reason: string },
+  ): Promise<string> {
+    const created = await asStaff(staff.kim, 'POST', '/disclosures', {
+      subject: `order:${orderId}`,
+      requestingBody,
+      legalBasis: 'Data Protection Act 2018, Schedule 2, paragraph 2 (crime and taxation)',
+      scope: ['contact.email'],
+      reference: `disclosure:${randomBytes(4).toString('hex')}`,
+      ...(restriction === undefined ? {} : { restriction }),
+    });
+    expect(created.status).toBe(201);
+    const { disclosureId } = (await created.json()) as { disclosureId: string };
+    for (const officer of [staff.kim, staff.lee]) {
+      expect(
+        (await asStaff(officer, 'POST', `/disclosures/${disclosureId}/approvals`)).status,
+      ).toBe(201);
+    }
+    expect((await asStaff(staff.lee, 'POST', `/disclosures/${disclosureId}/export`)).status).toBe(
+      200,
+    );
+    return disclosureId;
+  }
+
   beforeAll(async () => {
     keysDir = mkdtempSync(join(tmpdir(), 'lumen-privacy-rights-'));
+    // Checkout's staff endpoint, as a disclosure export reads it (privacy-signed requests only).
+    checkoutStandIn = createServer((request, response) => {
+      const check = verifyServiceRequest(loadKeyRing(keysDir), {
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        body: '',
+        headers: request.headers,
+      });
+      const orderId = /^\/staff\/orders\/([0-9a-f-]{36})$/.exec(request.url ?? '')?.[1];
+      if (!check.ok || check.service !== 'privacy' || orderId === undefined) {
+        response.writeHead(check.ok ? 404 : 401).end();
+        return;
+      }
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ orderId, status: 'placed', contact: { email: alice.email } }));
+    });
+    await new Promise<void>((resolve) => checkoutStandIn.listen(0, '127.0.0.1', resolve));
+    const standIn = checkoutStandIn.address();
+    if (standIn === null || typeof standIn === 'string') throw new Error('no stand-in port');
     mailDir = join(keysDir, 'mail-outbox');
     tokenFile = join(keysDir, 'operator-token');
     ensureServiceKeys(keysDir, SERVICE_NAMES);
@@ -342,6 +415,8 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
         LUMEN_MAIL_OUTBOX_DIR: mailDir,
         PRIVACY_OPERATOR_TOKEN_FILE: tokenFile,
         SUBJECT_ACCESS_ANSWER_WINDOW_MS: '60000',
+        REDIS_KEY_PREFIX: `lumen:test:${schema}:`,
+        CHECKOUT_URL: `http://127.0.0.1:${standIn.port}`,
       }),
       false,
       { clock, runTimers: false },
@@ -361,6 +436,9 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
       logLevel: logLevel.NOTHING,
     }).producer();
     await producer.connect();
+    staff.kim = await signInAs(`kim.${schema}`, 'privacy-officer');
+    staff.lee = await signInAs(`lee.${schema}`, 'privacy-officer');
+    staff.max = await signInAs(`max.${schema}`, 'support');
 
     await placeOrder(alice, aliceOrders[0] ?? '', new Date(Date.now() - 60_000));
     await placeOrder(alice, aliceOrders[1] ?? '', new Date());
@@ -381,6 +459,7 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
   afterAll(async () => {
     await producer.disconnect();
     await app.close();
+    await new Promise((resolve) => checkoutStandIn.close(resolve));
     await dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await dataSource.destroy();
     rmSync(keysDir, { recursive: true, force: true });
@@ -465,6 +544,23 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
   it('assembles one package from every answer, served as JSON and HTML through an expiring link', async () => {
     const request = await verified('access', alice);
     expect(request.status).toBe('gathering');
+    await disclose(aliceOrders[0] ?? '', 'Metropolitan Police Service');
+    await disclose(aliceOrders[1] ?? '', 'National Crime Agency', {
+      until: '2099-01-01',
+      reason: 'telling the subject would prejudice an investigation',
+    });
+    // A support agent's read of Alice's order, as checkout reports it to the audit log.
+    await new HttpPersonalDataAuditLog({ baseUrl, signer: signers.checkout }).record({
+      principalKind: 'staff',
+      principalId: 'staff-principal-7f3a',
+      role: 'support',
+      subject: `order:${aliceOrders[1] ?? ''}`,
+      fields: ['contact.phone'],
+      purpose: 'customer-support',
+      reference: 'ticket:T-4471',
+      outcome: 'granted',
+      reason: null,
+    });
     const pending = await fetch(request.link);
     expect(pending.status).toBe(202);
 
@@ -510,17 +606,48 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     );
     expect(own?.items[0]?.data).toEqual({ email: alice.email });
     expect(pkg.sections.every((s) => 'trigger' in s.retention)).toBe(true);
+    // In time order: the disclosure was exported before the carrier's fragment was answered.
     expect(pkg.recipients).toEqual([
+      expect.objectContaining({
+        recipient: 'Metropolitan Police Service',
+        fields: ['contact.email'],
+        heldBy: 'privacy',
+        orderId: aliceOrders[0],
+      }),
       expect.objectContaining({
         recipient: 'carrier',
         fields: ['deliveryAddress'],
         heldBy: 'fulfilment',
       }),
     ]);
-    expect(pkg.policyVersions.map((p) => p.orderId).sort()).toEqual([...aliceOrders].sort());
-    expect(pkg.staffAccess).toEqual([
-      expect.objectContaining({ role: 'support', purpose: 'delivery query' }),
+    // The restricted disclosure is held back until its review date, everywhere in the package.
+    expect(pkg.disclosures).toEqual([
+      {
+        disclosedAt: expect.any(String) as string,
+        requestingBody: 'Metropolitan Police Service',
+        legalBasis: 'Data Protection Act 2018, Schedule 2, paragraph 2 (crime and taxation)',
+        scope: ['contact.email'],
+        subject: `order:${aliceOrders[0] ?? ''}`,
+        orderId: aliceOrders[0],
+      },
     ]);
+    expect(JSON.stringify(pkg)).not.toContain('National Crime Agency');
+    expect(pkg.policyVersions.map((p) => p.orderId).sort()).toEqual([...aliceOrders].sort());
+    expect(pkg.staffAccess).toHaveLength(2);
+    expect(pkg.staffAccess).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'support', purpose: 'delivery query' }),
+        // From privacy's audit log; the disclosure exports' own reads are not listed as such.
+        {
+          at: expect.any(String) as string,
+          role: 'support',
+          purpose: 'customer-support',
+          what: 'contact.phone',
+          heldBy: 'checkout',
+        },
+      ]),
+    );
+    expect(JSON.stringify(pkg)).not.toContain('staff-principal-7f3a');
     expect(JSON.stringify(pkg)).not.toContain('Alice'); // staff names never appear: none were sent
 
     const html = await fetch(`${request.link}?format=html`);
@@ -528,6 +655,8 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     expect(html.headers.get('content-type')).toContain('text/html');
     const page = await html.text();
     expect(page).toContain(alice.email);
+    expect(page).toContain('Metropolitan Police Service');
+    expect(page).not.toContain('National Crime Agency');
     expect(page).toContain('&lt;b&gt;shipments&lt;/b&gt;');
     expect(page).not.toContain('<b>shipments</b>');
 
@@ -594,6 +723,15 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     expect(text).toContain(`"${request.requestId}","access"`);
     expect(text).toContain('"fulfilment"');
     expect(text).not.toContain(bob.customerId);
+
+    // A signed-in privacy officer gets the same register; other roles are refused.
+    const asOfficer = await asStaff(staff.kim, 'GET', '/privacy/internal/requests.csv');
+    expect(asOfficer.status).toBe(200);
+    expect(await asOfficer.text()).toContain(`"${request.requestId}","access"`);
+    expect((await asStaff(staff.max, 'GET', '/privacy/internal/requests.csv')).status).toBe(403);
+    expect(
+      (await asStaff('not-an-assertion', 'GET', '/privacy/internal/requests.csv')).status,
+    ).toBe(401);
   });
 
   it('erases a customer: keys destroyed, own rows gone, services told, signed receipt; others untouched', async () => {

@@ -38,6 +38,7 @@ export {
 } from './staff-assertion';
 export {
   CurrentAccess,
+  DeclareStaffAccess,
   PURPOSE_HEADER,
   recordGrantedRead,
   REFERENCE_HEADER,

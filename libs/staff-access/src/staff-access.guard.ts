@@ -205,6 +205,14 @@ export function StaffAccess(rule: StaffAccessRule): MethodDecorator & ClassDecor
   return applyDecorators(SetMetadata(RULE_METADATA, rule), UseGuards(StaffAccessGuard));
 }
 
+/**
+ * Declares the rule without applying the guard: for an endpoint that also takes another
+ * credential, whose own guard hands staff and service callers to `StaffAccessGuard`.
+ */
+export function DeclareStaffAccess(rule: StaffAccessRule): MethodDecorator & ClassDecorator {
+  return SetMetadata(RULE_METADATA, rule);
+}
+
 export const CurrentAccess = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const access = context.switchToHttp().getRequest<GuardedRequest>().lumenAccess;
   if (access === undefined) throw new Error('CurrentAccess used on a route without StaffAccess');

@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { loadRetentionSchedule } from '#lumen/retention';
 import { PRIVACY_CONFIG, type PrivacyConfig } from '../config/privacy.config';
+import { DisclosuresModule } from '../disclosures/disclosures.module';
 import { KeysModule } from '../keys/keys.module';
 import { InternalAccessGuard } from './api/internal-access.guard';
 import { InternalAccessPolicy } from './api/internal-access.policy';
@@ -54,7 +55,8 @@ export class SubjectRightsModule {
   static forRoot(options: SubjectRightsModuleOptions = {}): DynamicModule {
     return {
       module: SubjectRightsModule,
-      imports: [KeysModule],
+      // Disclosures for the package's recipients; the audit log (global) for its staff reads.
+      imports: [KeysModule, DisclosuresModule],
       controllers: [SubjectRightsController, RequestRegisterController],
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 
 /**
- * Who may call the privacy service's internal endpoints (the register export). Pluggable: the
- * operator token now; staff sessions with roles replace it without touching the controllers.
+ * Who else may call the privacy service's internal endpoints (the register export) besides
+ * staff with a declared role: the operator token today. Pluggable without touching controllers.
  */
 export abstract class InternalAccessPolicy {
   /** A short reason when refused; undefined when allowed. */

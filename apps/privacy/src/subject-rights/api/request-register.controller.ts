@@ -1,4 +1,5 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { DeclareStaffAccess } from '#lumen/staff-access';
 import { ExportRequestRegister } from '../application/export-request-register.use-case';
 import { InternalAccessGuard } from './internal-access.guard';
 
@@ -9,6 +10,7 @@ export class RequestRegisterController {
   constructor(private readonly exportRegister: ExportRequestRegister) {}
 
   @Get('requests.csv')
+  @DeclareStaffAccess({ roles: ['privacy-officer'] })
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="subject-requests.csv"')
   @Header('cache-control', 'no-store')

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { assembleAccessPackage } from '../domain/access-package';
+import { AuditLog } from '../../audit/application/audit-log';
+import { Disclosures } from '../../disclosures/application/disclosures.use-cases';
+import {
+  assembleAccessPackage,
+  type AccessPackage,
+  type PackageDisclosure,
+} from '../domain/access-package';
 import { renderAccessPackageHtml } from '../domain/access-package.html';
 import type { SubjectRequest } from '../domain/subject-request';
 import { Clock } from './clock';
@@ -32,6 +38,8 @@ export class AssembleAccessPackage {
     private readonly retention: RetentionRules,
     private readonly clock: Clock,
     private readonly settings: SubjectRightsSettings,
+    private readonly disclosures: Disclosures,
+    private readonly auditLog: AuditLog,
   ) {}
 
   async execute(request: SubjectRequest, tx: EntityManager): Promise<void> {
@@ -50,6 +58,11 @@ export class AssembleAccessPackage {
       })),
     );
     const onFile = await this.emailOnFile.of(request.customerId);
+    const orders = await this.repository.ordersOf(request.customerId, tx);
+    const subjects = [
+      { subject: `customer:${request.customerId}` },
+      ...orders.map((o) => ({ subject: `order:${o.orderId}`, orderId: o.orderId })),
+    ];
     const pkg = assembleAccessPackage({
       requestId: request.requestId,
       customerId: request.customerId,
@@ -62,7 +75,7 @@ export class AssembleAccessPackage {
       own: {
         emailOnFile: onFile?.email ?? null,
         emailOrderId: onFile?.orderId ?? null,
-        orders: await this.repository.ordersOf(request.customerId, tx),
+        orders,
         requests: (await this.repository.requestsOf(request.customerId, tx)).map((r) => ({
           requestId: r.requestId,
           kind: r.kind,
@@ -71,6 +84,8 @@ export class AssembleAccessPackage {
           dueOn: r.dueOn,
           completedAt: r.requestId === request.requestId ? now : r.completedAt,
         })),
+        disclosures: await this.disclosuresAbout(subjects, now),
+        staffAccess: await this.staffReadsOf(subjects),
       },
       retention: (category) => this.retention.of(category),
     });
@@ -100,5 +115,52 @@ export class AssembleAccessPackage {
       linkExpiresAt: availableUntil,
       missingServices: [],
     });
+  }
+
+  /** The register's own rule decides what the subject is told (restricted ones held back). */
+  private async disclosuresAbout(
+    subjects: readonly { subject: string; orderId?: string }[],
+    now: Date,
+  ): Promise<PackageDisclosure[]> {
+    const out: PackageDisclosure[] = [];
+    for (const { subject, orderId } of subjects) {
+      for (const d of await this.disclosures.forAccessPackage(subject, now)) {
+        if (d.disclosedAt === null) continue;
+        out.push({
+          disclosedAt: d.disclosedAt,
+          requestingBody: d.requestingBody,
+          legalBasis: d.legalBasis,
+          scope: d.scope,
+          subject,
+          ...(orderId !== undefined && { orderId }),
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Granted staff reads from the hash-chained audit log: when, role, purpose and which fields,
+   * never who. Reads made to answer a disclosure are left out: a disclosure the subject may be
+   * told of is listed in its own section, and a restricted one must not show here either.
+   */
+  private async staffReadsOf(
+    subjects: readonly { subject: string }[],
+  ): Promise<AccessPackage['staffAccess'][number][]> {
+    const out: AccessPackage['staffAccess'][number][] = [];
+    for (const { subject } of subjects) {
+      for (const entry of await this.auditLog.entriesAbout(subject)) {
+        if (entry.principalKind !== 'staff' || entry.outcome !== 'granted') continue;
+        if (entry.purpose === 'legal-disclosure') continue;
+        out.push({
+          at: entry.recordedAt.toISOString(),
+          role: entry.role ?? 'staff',
+          purpose: entry.purpose ?? 'not stated',
+          what: entry.fields.join(', '),
+          heldBy: entry.reporter,
+        });
+      }
+    }
+    return out;
   }
 }

@@ -98,6 +98,19 @@ ${table(
 )}
 </section>
 <section>
+<h2>Disclosures to authorities</h2>
+${table(
+  ['When', 'Requested by', 'Legal basis', 'What', 'Record'],
+  pkg.disclosures.map((d) => [
+    d.disclosedAt,
+    d.requestingBody,
+    d.legalBasis,
+    d.scope.join(', '),
+    d.orderId === undefined ? d.subject : `order ${d.orderId}`,
+  ]),
+)}
+</section>
+<section>
 <h2>The privacy policy you accepted with each order</h2>
 ${table(
   ['Order', 'Placed', 'Policy version'],

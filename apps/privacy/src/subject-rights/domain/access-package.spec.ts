@@ -73,6 +73,25 @@ describe('assembleAccessPackage', () => {
         { orderId, placedAt: new Date('2026-11-20T10:00:00Z'), policyVersion: '2026-11-25' },
       ],
       requests: [],
+      disclosures: [
+        {
+          disclosedAt: '2026-11-22T09:00:00.000Z',
+          requestingBody: 'Metropolitan Police',
+          legalBasis: 'DPA 2018 Sch 2 para 2',
+          scope: ['contact.name'],
+          subject: `order:${orderId}`,
+          orderId,
+        },
+      ],
+      staffAccess: [
+        {
+          at: '2026-11-21T12:00:00.000Z',
+          role: 'support',
+          purpose: 'delivery-query',
+          what: 'contact.phone',
+          heldBy: 'checkout',
+        },
+      ],
     },
     retention: (category) =>
       category === 'accounting-records'
@@ -95,9 +114,21 @@ describe('assembleAccessPackage', () => {
     });
   });
 
-  it('lists recipients and the policy version per order', () => {
+  it('lists recipients, disclosures to authorities, staff reads and the policy version per order', () => {
     expect(pkg.recipients).toEqual([
       expect.objectContaining({ recipient: 'carrier', heldBy: 'fulfilment', orderId }),
+      expect.objectContaining({
+        recipient: 'Metropolitan Police',
+        fields: ['contact.name'],
+        heldBy: 'privacy',
+        orderId,
+      }),
+    ]);
+    expect(pkg.disclosures).toEqual([
+      expect.objectContaining({ requestingBody: 'Metropolitan Police', orderId }),
+    ]);
+    expect(pkg.staffAccess).toEqual([
+      expect.objectContaining({ role: 'support', purpose: 'delivery-query', heldBy: 'checkout' }),
     ]);
     expect(pkg.policyVersions).toEqual([
       { orderId, placedAt: '2026-11-20T10:00:00.000Z', policyVersion: '2026-11-25' },
@@ -109,5 +140,6 @@ describe('assembleAccessPackage', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('ada@example.com');
+    expect(html).toContain('Metropolitan Police');
   });
 });

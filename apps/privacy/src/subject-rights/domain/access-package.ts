@@ -57,6 +57,11 @@ export interface AccessPackage {
     readonly placedAt: string;
     readonly policyVersion: string;
   }[];
+  /**
+   * Disclosures to authorities on the disclosure register, for the customer and each order,
+   * except those a restriction (with a review date) still holds back.
+   */
+  readonly disclosures: readonly PackageDisclosure[];
   /** When and why staff looked at the data: dates, purpose and role, never names. */
   readonly staffAccess: readonly {
     readonly at: string;
@@ -77,6 +82,16 @@ export interface AccessPackage {
   readonly transfersOutsideTheUk: string;
 }
 
+export interface PackageDisclosure {
+  readonly disclosedAt: string;
+  readonly requestingBody: string;
+  readonly legalBasis: string;
+  readonly scope: readonly string[];
+  /** The pseudonymous subject disclosed (`order:<id>` or `customer:<id>`). */
+  readonly subject: string;
+  readonly orderId?: string;
+}
+
 export interface PrivacyOwnRecords {
   /** The e-mail on file, opened for the package; null once unreadable. */
   readonly emailOnFile: string | null;
@@ -90,6 +105,10 @@ export interface PrivacyOwnRecords {
     dueOn: string;
     completedAt: Date | null;
   }[];
+  /** From the disclosure register, already filtered by its rule of what the subject is told. */
+  readonly disclosures: readonly PackageDisclosure[];
+  /** Staff reads from privacy's audit log; `heldBy` is the service that reported the read. */
+  readonly staffAccess: readonly AccessPackage['staffAccess'][number][];
 }
 
 export const PRIVACY_SECTION_FACTS = {
@@ -135,7 +154,7 @@ export function assembleAccessPackage(input: {
     input.retention(category) ?? { category, period: 'not in the schedule' as const };
   const sections: PackageSection[] = [];
   const recipients: PackageRecipient[] = [];
-  const staffAccess: AccessPackage['staffAccess'][number][] = [];
+  const staffAccess: AccessPackage['staffAccess'][number][] = [...input.own.staffAccess];
   const policyVersions = new Map<string, AccessPackage['policyVersions'][number]>();
   for (const order of input.own.orders) {
     policyVersions.set(order.orderId, {
@@ -225,6 +244,18 @@ export function assembleAccessPackage(input: {
     })),
   });
 
+  for (const disclosure of input.own.disclosures) {
+    recipients.push({
+      recipient: disclosure.requestingBody,
+      fields: disclosure.scope,
+      purpose: `disclosure required by law: ${disclosure.legalBasis}`,
+      at: disclosure.disclosedAt,
+      heldBy: 'privacy',
+      itemId: disclosure.subject,
+      ...(disclosure.orderId !== undefined && { orderId: disclosure.orderId }),
+    });
+  }
+
   return {
     packageVersion: 1,
     requestId: input.requestId,
@@ -238,6 +269,9 @@ export function assembleAccessPackage(input: {
     recipients: recipients.sort((a, b) => a.at.localeCompare(b.at)),
     policyVersions: [...policyVersions.values()].sort((a, b) =>
       a.placedAt.localeCompare(b.placedAt),
+    ),
+    disclosures: [...input.own.disclosures].sort((a, b) =>
+      a.disclosedAt.localeCompare(b.disclosedAt),
     ),
     staffAccess: staffAccess.sort((a, b) => a.at.localeCompare(b.at)),
     answers: byService.map(({ document, answeredAt, recordCount }) => ({
