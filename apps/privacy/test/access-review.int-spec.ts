@@ -86,13 +86,20 @@ describe('privacy: access review', () => {
     const keys = grants
       .filter((g) => g.kind === 'service-key-permission')
       .map((g) => `${g.principal} ${g.grant}`);
+    // The subject-access purposes: each service seals its answer to an access request, privacy
+    // opens the answers and seals the package.
     expect(keys.sort()).toEqual([
       'checkout key:customer-contact',
       'checkout key:delivery-address',
+      'checkout key:subject-access',
       'fulfilment key:delivery-address',
+      'fulfilment key:subject-access',
       'payment key:card-token',
+      'payment key:subject-access',
       'privacy key:customer-contact',
       'privacy key:delivery-address',
+      'privacy key:subject-access',
+      'privacy key:subject-access-package',
     ]);
 
     // Database grants come from PostgreSQL itself (the provisioned roles on the shared database).
