@@ -25,6 +25,8 @@ export interface EvidenceSources {
   readonly gatewayUrl: string;
   readonly gatewayOperatorToken: string;
   readonly carrierUrl: string;
+  /** The carrier simulator's control token, as headers. */
+  readonly carrierControl: Record<string, string>;
   readonly databaseUrl: string;
   readonly brokers: readonly string[];
   /** The pipeline's consumer groups: `npm start` leaves each service its default, its name. */
@@ -162,11 +164,13 @@ export async function gatherEvidence(
   const carrierBook = await patiently(() =>
     getJson<{ shipments: { carrierShipmentId: string; shipmentReference: string }[] }>(
       `${sources.carrierUrl}/_test/shipments`,
+      sources.carrierControl,
     ),
   );
   const received = await patiently(() =>
     getJson<{ requests: { body: string; outcome: string }[] }>(
       `${sources.carrierUrl}/_test/received`,
+      sources.carrierControl,
     ),
   );
   const createdByReference = new Map<string, number>();

@@ -69,12 +69,14 @@ export async function runChaos(pipeline: Pipeline, options: ChaosOptions): Promi
     StorefrontClient.devKey(options.root),
   );
   const operatorToken = SimulatorSwitches.operatorToken(options.root);
-  const switches = new SimulatorSwitches(gatewayUrl, carrierUrl, operatorToken);
+  const carrierControl = StorefrontClient.carrierControlHeaders(options.root);
+  const switches = new SimulatorSwitches(gatewayUrl, carrierUrl, operatorToken, carrierControl);
   const sources: EvidenceSources = {
     storefront,
     gatewayUrl,
     gatewayOperatorToken: operatorToken,
     carrierUrl,
+    carrierControl,
     databaseUrl: options.databaseUrl,
     brokers: options.brokers,
     pipelineConsumers: lumenServices(Object.keys(pipeline.urls)),

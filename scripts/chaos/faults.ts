@@ -200,6 +200,7 @@ export class SimulatorSwitches {
     private readonly gatewayUrl: string,
     private readonly carrierUrl: string,
     private readonly operatorToken: string,
+    private readonly carrierControl: Record<string, string>,
   ) {}
 
   static operatorToken(root: string): string {
@@ -213,12 +214,14 @@ export class SimulatorSwitches {
   }
 
   async carrier(patch: Record<string, unknown>): Promise<void> {
-    await this.put(`${this.carrierUrl}/_test/switches`, patch, {});
+    await this.put(`${this.carrierUrl}/_test/switches`, patch, this.carrierControl);
   }
 
   /** Shipment requests the carrier refused so far (first asks and repeats alike). */
   async carrierRefusals(): Promise<number> {
-    const response = await fetch(`${this.carrierUrl}/_test/received`);
+    const response = await fetch(`${this.carrierUrl}/_test/received`, {
+      headers: this.carrierControl,
+    });
     if (!response.ok) throw new Error(`GET /_test/received answered ${String(response.status)}`);
     const { requests } = (await response.json()) as { requests: { outcome: string }[] };
     return requests.filter((r) => r.outcome === 'refused').length;

@@ -45,6 +45,12 @@ export class StorefrontClient {
     return readFileSync(join(root, '.lumen', 'storefront-dev.key'), 'utf8').trim();
   }
 
+  /** The headers the carrier simulator's `/_test` controls demand (its generated token). */
+  static carrierControlHeaders(root: string): Record<string, string> {
+    const token = readFileSync(join(root, '.lumen', 'carrier', 'control-token'), 'utf8').trim();
+    return { authorization: `Bearer ${token}` };
+  }
+
   async policyVersion(): Promise<string> {
     const response = await fetch(`${this.checkoutUrl}/privacy-policy`);
     if (!response.ok) throw new Error(`GET /privacy-policy answered ${response.status}`);

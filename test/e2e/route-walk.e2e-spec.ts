@@ -13,6 +13,8 @@ import { loadPaymentConfig } from '../../apps/payment/src/config/payment.config'
 import { PaymentAppModule } from '../../apps/payment/src/payment-app.module';
 import { loadPrivacyConfig } from '../../apps/privacy/src/config/privacy.config';
 import { PrivacyAppModule } from '../../apps/privacy/src/privacy-app.module';
+import { loadOperationsConfig } from '../../apps/operations/src/config/operations.config';
+import { OperationsAppModule } from '../../apps/operations/src/operations-app.module';
 import { appsWithMain, startPipeline, type Pipeline } from '../../scripts/pipeline/start-pipeline';
 import { routesOf, type Route } from '../support/route-table';
 
@@ -21,18 +23,44 @@ import { routesOf, type Route } from '../support/route-table';
  * except the public routes below, each with the reason it is public. A new route that is
  * neither guarded nor listed here fails this test.
  */
+/**
+ * Every service answers these without credentials: probes and Prometheus must reach them, and
+ * they carry no personal data (`#lumen/metrics` refuses per-order or personal labels). In a
+ * cluster the NetworkPolicies keep them inside (docs/deploy.md).
+ */
+const OPERATIONAL_ROUTES: Record<string, string> = {
+  'GET /health/live': 'liveness probe: the process answers',
+  'GET /health/ready': 'readiness probe: names a failed dependency, holds no data',
+  'GET /metrics': 'Prometheus scrape: aggregates only, no personal data',
+};
+
 const PUBLIC_ROUTES: Readonly<Record<string, Record<string, string>>> = {
   checkout: {
+    ...OPERATIONAL_ROUTES,
     'GET /privacy-policy': 'the privacy policy is for everyone to read',
     'GET /privacy-policy/:version': 'every published version of the policy, ditto',
     'GET /openapi.json': 'the API description holds no data',
   },
+  payment: { ...OPERATIONAL_ROUTES },
+  fulfilment: { ...OPERATIONAL_ROUTES },
   privacy: {
+    ...OPERATIONAL_ROUTES,
+    'POST /privacy/requests': 'a customer starts a request; identity is proven by the mailed code',
+    'POST /privacy/requests/:requestId/verification': 'the code itself is the credential',
+    'GET /privacy/links/:token': 'the unguessable, expiring link is the credential',
+    'GET /privacy/receipt-signing-key': 'the public key that verifies erasure receipts',
     'POST /staff/sessions': 'sign-in itself (password, TOTP, lockout)',
     'DELETE /staff/sessions/current': 'sign-out: ends the session the cookie names, if any',
     'POST /statistics/page-views': 'the storefront beacon; address cut at the edge, rate-limited',
   },
+  'carrier-simulator': { ...OPERATIONAL_ROUTES },
+  operations: {
+    'GET /': 'the operations page: figures aggregated from /metrics, no personal data',
+    'GET /:file': "the page's script and style sheet",
+    'GET /api/operations/overview': 'the same aggregates as JSON',
+  },
   'gateway-simulator': {
+    ...OPERATIONAL_ROUTES,
     'POST /hosted-form/tokens': "the shopper's browser posts the card here (hosted payment form)",
     'GET /revocation-list': 'public CA material, signed',
     'GET /root': 'public CA material (the root certificate)',
@@ -53,6 +81,7 @@ const MODULES: Record<string, () => DynamicModule> = {
   privacy: () => PrivacyAppModule.forRoot(loadPrivacyConfig(ENV)),
   'gateway-simulator': () => GatewaySimulatorAppModule.forRoot(loadGatewaySimulatorConfig(ENV)),
   'carrier-simulator': () => CarrierSimulatorAppModule.forRoot(loadCarrierSimulatorConfig(ENV)),
+  operations: () => OperationsAppModule.forRoot(loadOperationsConfig(ENV)),
 };
 
 function concrete(path: string): string {

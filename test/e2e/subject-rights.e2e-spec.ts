@@ -161,7 +161,10 @@ describe('subject rights end to end', () => {
     const carrier = pipeline.urls['carrier-simulator'] ?? '';
     const switches = await fetch(`${carrier}/_test/switches`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...StorefrontClient.carrierControlHeaders(root),
+      },
       body: JSON.stringify({ dispatchDelayMs: 200, deliveryDelayMs: 200 }),
     });
     expect(switches.status).toBe(200);

@@ -107,7 +107,10 @@ describe('trace continuity', () => {
     );
     const switches = await fetch(`${pipeline.urls['carrier-simulator'] ?? ''}/_test/switches`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...StorefrontClient.carrierControlHeaders(root),
+      },
       body: JSON.stringify({ dispatchDelayMs: 200, deliveryDelayMs: 200 }),
     });
     expect(switches.status).toBe(200);
