@@ -55,6 +55,7 @@ const PUBLIC_ROUTES: Readonly<Record<string, Record<string, string>>> = {
   },
   'carrier-simulator': { ...OPERATIONAL_ROUTES },
   operations: {
+    ...OPERATIONAL_ROUTES,
     'GET /': 'the operations page: figures aggregated from /metrics, no personal data',
     'GET /:file': "the page's script and style sheet",
     'GET /api/operations/overview': 'the same aggregates as JSON',
