@@ -1,6 +1,5 @@
 export { containsCardNumber, findCardNumbers, holdsCardNumber, isLuhnValid } from './card-numbers';
 export {
-  EMAIL_PATTERN,
   findContactData,
   findContactDataInPostcode,
   findEmails,

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import {
   containsCardNumber,
   findCardNumbers,
   findContactData,
   findContactDataInPostcode,
   findEmails,
+  findPhoneLikeRuns,
   holdsCardNumber,
   isLuhnValid,
 } from '#lumen/personal-data';
@@ -69,5 +71,59 @@ describe('contact data', () => {
     expect(findContactDataInPostcode('SW1A 1AA')).toBeUndefined();
     expect(findContactDataInPostcode('07700 900123')).toBe('phone');
     expect(findContactDataInPostcode('a@b.co')).toBe('email');
+  });
+});
+
+/**
+ * The finders scan by hand because the plain regular expressions backtrack quadratically. The
+ * plain ones stay here as the specification: on short text, where their cost does not matter,
+ * both must find exactly the same things.
+ */
+describe('contact data finders against their regular-expression definitions', () => {
+  const EMAIL_DEFINITION = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/gu;
+  const DIGIT_RUN_DEFINITION = /\+?[\d(][\d\s().\-/]*\d/gu;
+  const byDefinition = (pattern: RegExp, text: string) =>
+    [...text.matchAll(pattern)].map((match) => match[0]);
+  // Text built from fragments of addresses and numbers, so that matches, near-misses and
+  // overlapping candidates are all frequent.
+  const contactText = fc
+    .array(
+      fc.constantFrom(
+        ...['a', 'bo', 'x.y', '@', '@', '.', '.co', '.uk', 'é', '-', '+', '+44', '(', ')', '/'],
+        ...[' ', '\t', '\u00a0', ',', ':', '"', '<', '0770', '0', '900123', '12', '.5'],
+      ),
+      { maxLength: 16 },
+    )
+    .map((fragments) => fragments.join(''));
+
+  it('finds the same e-mail addresses', () => {
+    fc.assert(
+      fc.property(contactText, (text) => {
+        expect(findEmails(text)).toEqual(byDefinition(EMAIL_DEFINITION, text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('finds the same dialable runs', () => {
+    fc.assert(
+      fc.property(contactText, (text) => {
+        expect(findPhoneLikeRuns(text)).toEqual(
+          byDefinition(DIGIT_RUN_DEFINITION, text).filter(
+            (run) => run.replace(/\D/gu, '').length >= 9,
+          ),
+        );
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('scans a megabyte of hostile text in one pass (the definitions would take hours)', () => {
+    const megabyte = 1 << 20;
+    expect(findEmails(`a@${'a'.repeat(megabyte)}`)).toEqual([]);
+    expect(findEmails('a@'.repeat(megabyte / 2))).toEqual([]);
+    expect(findEmails('1.'.repeat(megabyte / 2))).toEqual([]);
+    expect(findContactData('('.repeat(megabyte))).toBeUndefined();
+    expect(findContactData(`${'a'.repeat(megabyte)} 07700 900123`)).toBe('phone');
   });
 });
