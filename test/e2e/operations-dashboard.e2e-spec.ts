@@ -148,7 +148,12 @@ describe('the operations page', () => {
           .map((d) => `${d.name} ${d.latencyMs} ms`)
           .join(', ')}`,
       );
-      expect(body.dependencies.map((d) => d.name).sort()).toEqual(['kafka', 'postgres', 'redis']);
+      expect(body.dependencies.map((d) => d.name).sort()).toEqual([
+        'consumer-group',
+        'kafka',
+        'postgres',
+        'redis',
+      ]);
     }
   });
 
