@@ -13,7 +13,7 @@ export interface MeasuredPhase {
   readonly kafkaMessagesPerOrder: number;
 }
 
-/** What the order flow still owes: unprocessed events per consumer group, unpublished outbox rows per schema. */
+/** What the order flow still owes: events per consumer group, unpublished outbox rows per schema. */
 export interface Backlog {
   readonly consumerLag: Record<string, number>;
   readonly outboxBacklog: Record<string, number>;
@@ -121,7 +121,7 @@ function headline(result: PipelineBenchResult): string[] {
       `over ${f.handedOver} of ${f.posted} orders handed over; ` +
       `payment confirmed → card-token key destroyed p50 / p95 / p99 ${percentiles(f.paidToTokenDestroyedMs)} ms.` +
       (f.saturated
-        ? ' The steady phase itself did not keep up (the box is shared), so these latencies include queueing.'
+        ? ' The steady phase itself did not keep up (other work on the shared box, or a ramp step that passed by a narrow margin), so these latencies include queueing.'
         : ''),
   ];
 }
