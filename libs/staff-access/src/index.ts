@@ -12,6 +12,7 @@ export {
   isPurpose,
   isReference,
   isStaffRole,
+  ORDER_RECORD_PURPOSES,
   PURPOSES,
   REFERENCE_KINDS,
   ROLE_PURPOSES,

@@ -1,6 +1,12 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
+import {
+  CurrentAccess,
+  ORDER_RECORD_PURPOSES,
+  STAFF_ROLES,
+  StaffAccess,
+  type Access,
+} from '#lumen/staff-access';
 import {
   ReadOrderForStaff,
   type StaffOrderView,
@@ -17,13 +23,7 @@ export class StaffOrdersController {
     services: ['privacy'],
     personalData: {
       subject: (params) => `order:${params['orderId'] ?? ''}`,
-      purposes: [
-        'customer-support',
-        'order-fulfilment',
-        'subject-access-request',
-        'legal-disclosure',
-        'service-monitoring',
-      ],
+      purposes: ORDER_RECORD_PURPOSES,
     },
   })
   async read(
