@@ -392,6 +392,18 @@ export function isCleanRefusal(answer: FuzzAnswer): boolean {
 }
 
 /**
+ * Expects `answer` to be a clean refusal, failing with the input that drew it (`{ body }`,
+ * `{ headers }`, …) beside the status, so a shrunk counterexample names what was sent.
+ */
+export function expectCleanRefusal(answer: FuzzAnswer, input: Record<string, unknown>): void {
+  expect({ ...input, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
+    ...input,
+    status: answer.status,
+    clean: true,
+  });
+}
+
+/**
  * Declares a body of `declaredBytes` and sends almost none of it, over a raw socket (fetch
  * will not lie about a length): a server that refuses early answers at once, with the status
  * returned here; one that waits for the body times out (status 0).
