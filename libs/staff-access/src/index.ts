@@ -51,6 +51,7 @@ export {
   type StaffAccessOptions,
   type StaffAccessRule,
 } from './staff-access.guard';
+export { staffAccessProviders, type StaffAccessSettings } from './staff-access.providers';
 export {
   fromBase32,
   generateTotpSecret,
