@@ -49,6 +49,7 @@ export {
   type Access,
   type Principal,
   type StaffAccessOptions,
+  ORDER_RECORD_ACCESS,
   type StaffAccessRule,
 } from './staff-access.guard';
 export { staffAccessProviders, type StaffAccessSettings } from './staff-access.providers';
