@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { signServiceRequest } from '#lumen/crypto';
 import { fromBase32, totpAt } from '#lumen/staff-access';
+import { MAX_FAILED_ATTEMPTS } from '../src/staff/domain/lockout';
 import { RedisStaffSessionStore } from '../src/staff/infrastructure/redis-staff-session.store';
 import { startStaffTestApp, TEST_PASSWORD, type StaffTestApp } from './support/staff-test-app';
 
@@ -88,6 +89,21 @@ describe('privacy: staff identity, audit log, statistics', () => {
       expect(row?.long_enough).toBe(true);
     });
 
+    it('locks after five failures however many guesses arrive at once', async () => {
+      await t.openAccount('ka.support', 'support');
+      const guesses = 4 * MAX_FAILED_ATTEMPTS;
+      const answers = await Promise.all(
+        Array.from({ length: guesses }, () => t.signIn('ka.support', 'not the right password')),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      // Exactly five guesses get a password check; all others meet the lockout first.
+      expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_FAILED_ATTEMPTS);
+      expect(statuses.filter((status) => status === 423)).toHaveLength(
+        guesses - MAX_FAILED_ATTEMPTS,
+      );
+      expect((await t.signIn('ka.support', TEST_PASSWORD)).status).toBe(423);
+    });
+
     it('ends a session idle past its timeout, and any session at its absolute cap', async () => {
       let now = Date.now();
       const store = new RedisStaffSessionStore(
@@ -157,9 +173,14 @@ describe('privacy: staff identity, audit log, statistics', () => {
       // Confirm with the previous step's code, so the sign-in below can use the current one.
       expect((await confirm(totpAt(secret, new Date(Date.now() - 30_000)))).status).toBe(204);
 
+      // The right password without the code gets the wrong password's answer, and counts.
       const noCode = await t.signIn('fi.fulfil');
       expect(noCode.status).toBe(401);
-      expect(await noCode.json()).toMatchObject({ code: 'second-factor-required' });
+      expect(await noCode.json()).toMatchObject({ code: 'bad-credentials' });
+      const [counted] = await t.dataSource.query<{ failed_attempts: number }[]>(
+        `SELECT failed_attempts FROM staff_accounts WHERE login = 'fi.fulfil'`,
+      );
+      expect(counted?.failed_attempts).toBe(1);
       const code = totpAt(secret, new Date(Date.now() + 30_000));
       expect((await t.signIn('fi.fulfil', TEST_PASSWORD, code)).status).toBe(201);
       // The same code again is spent.

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { matchTotpStep } from '#lumen/staff-access';
-import { afterFailure, isLocked } from '../domain/lockout';
 import { PasswordHasher } from '../domain/password-hasher';
 import { StaffErrorCode, StaffException } from '../domain/staff.exception';
 import { StaffAccountRepository, type StaffAccount } from './staff-account.repository';
@@ -11,8 +10,11 @@ const BAD_CREDENTIALS = 'Login name, password or code is wrong';
 
 /**
  * Signs a person in: password (scrypt), then the TOTP code when a second factor is enrolled.
- * Five failures in a row lock the account for fifteen minutes, whatever the password after.
- * Unknown names cost the same scrypt work and get the same answer as wrong passwords.
+ * Five failures in a row lock the account for fifteen minutes, whatever the password after;
+ * each attempt is counted before the password is checked (see `lockout.ts`), so parallel
+ * guesses get no more tries than sequential ones. Unknown names cost the same scrypt work and
+ * get the same answer as wrong passwords. A missing code gets that answer too, and counts as
+ * a failure: a distinct "code required" answer would tell a guesser the password was right.
  */
 @Injectable()
 export class SignIn {
@@ -34,7 +36,7 @@ export class SignIn {
       await this.hasher.burn(input.password);
       throw new StaffException(StaffErrorCode.BadCredentials, BAD_CREDENTIALS);
     }
-    if (isLocked(account, now)) {
+    if ((await this.accounts.beginAttempt(account.principalId, now)) === 'locked') {
       this.logger.warn('sign-in refused: account locked', { principalId: account.principalId });
       throw new StaffException(
         StaffErrorCode.Locked,
@@ -42,16 +44,10 @@ export class SignIn {
       );
     }
     if (!(await this.hasher.verify(input.password, account.passwordHash))) {
-      await this.fail(account, now, 'password');
+      this.fail(account, 'password');
     }
     const step = this.checkSecondFactor(account, input.totpCode, now);
-    if (step === 'missing') {
-      throw new StaffException(
-        StaffErrorCode.SecondFactorRequired,
-        'totpCode: send the six-digit code from your authenticator app',
-      );
-    }
-    if (step === 'wrong') await this.fail(account, now, 'totp');
+    if (step === 'missing' || step === 'wrong') this.fail(account, `totp-${step}`);
     await this.accounts.recordSignIn(
       account.principalId,
       now,
@@ -79,14 +75,9 @@ export class SignIn {
     return step;
   }
 
-  private async fail(account: StaffAccount, now: Date, factor: string): Promise<never> {
-    const next = afterFailure(account, now);
-    await this.accounts.recordFailure(account.principalId, next);
-    this.logger.warn('sign-in failed', {
-      principalId: account.principalId,
-      factor,
-      locked: next.lockedUntil !== null && isLocked(next, now),
-    });
+  /** The attempt was counted when it began; a failure only has to be told and logged. */
+  private fail(account: StaffAccount, factor: string): never {
+    this.logger.warn('sign-in failed', { principalId: account.principalId, factor });
     throw new StaffException(StaffErrorCode.BadCredentials, BAD_CREDENTIALS);
   }
 }

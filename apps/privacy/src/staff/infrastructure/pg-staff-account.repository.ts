@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffRole } from '#lumen/staff-access';
-import type { LockoutState } from '../domain/lockout';
+import { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from '../domain/lockout';
 import { StaffAccountRepository, type StaffAccount } from '../application/staff-account.repository';
 
 interface StaffAccountRow {
@@ -79,11 +79,21 @@ export class PgStaffAccountRepository extends StaffAccountRepository {
     return rows.map(toAccount);
   }
 
-  override async recordFailure(principalId: string, state: LockoutState): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE staff_accounts SET failed_attempts = $2, locked_until = $3 WHERE principal_id = $1`,
-      [principalId, state.failedAttempts, state.lockedUntil],
+  override async beginAttempt(principalId: string, now: Date): Promise<'counted' | 'locked'> {
+    // One statement: concurrent attempts queue on the row lock and each sees the count the one
+    // before it left, so no two attempts can read the same count.
+    // TypeORM answers an UPDATE with [returned rows, affected count].
+    const [returned]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE staff_accounts
+          SET failed_attempts = CASE WHEN failed_attempts + 1 >= $3 THEN 0
+                                     ELSE failed_attempts + 1 END,
+              locked_until    = CASE WHEN failed_attempts + 1 >= $3 THEN $4::timestamptz
+                                     ELSE locked_until END
+        WHERE principal_id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+        RETURNING principal_id`,
+      [principalId, now, MAX_FAILED_ATTEMPTS, new Date(now.getTime() + LOCKOUT_MS)],
     );
+    return returned.length === 1 ? 'counted' : 'locked';
   }
 
   override async recordSignIn(
