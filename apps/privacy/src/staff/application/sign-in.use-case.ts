@@ -48,11 +48,13 @@ export class SignIn {
     }
     const step = this.checkSecondFactor(account, input.totpCode, now);
     if (step === 'missing' || step === 'wrong') this.fail(account, `totp-${step}`);
-    await this.accounts.recordSignIn(
+    const recorded = await this.accounts.recordSignIn(
       account.principalId,
       now,
       typeof step === 'number' ? step : null,
     );
+    // Another sign-in spent this code between our read and our write.
+    if (!recorded) this.fail(account, 'totp-spent');
     return this.sessions.create({
       principalId: account.principalId,
       role: account.role,
@@ -70,7 +72,8 @@ export class SignIn {
     const secret = this.totp.open(account.totpSecret, account.principalId);
     const step = matchTotpStep(secret, code, now);
     if (step === null) return 'wrong';
-    // A code seen once is spent: someone who watched it typed cannot reuse it.
+    // A code seen once is spent: someone who watched it typed cannot reuse it. This read may be
+    // stale; `recordSignIn` repeats the check in its write, which is what settles a race.
     if (account.totpLastStep !== null && step <= account.totpLastStep) return 'wrong';
     return step;
   }

@@ -32,7 +32,12 @@ export abstract class StaffAccountRepository {
    * one that reaches `MAX_FAILED_ATTEMPTS` starts a lockout.
    */
   abstract beginAttempt(principalId: string, now: Date): Promise<'counted' | 'locked'>;
-  abstract recordSignIn(principalId: string, at: Date, totpStep: number | null): Promise<void>;
+  /**
+   * Resets the failure count and spends the TOTP step used, if any. False when that step (or a
+   * later one) is already spent: the check happens in the write, so of concurrent sign-ins with
+   * one code exactly one gets through.
+   */
+  abstract recordSignIn(principalId: string, at: Date, totpStep: number | null): Promise<boolean>;
   abstract setPendingTotp(principalId: string, secret: Buffer): Promise<void>;
   abstract confirmTotp(principalId: string, step: number): Promise<void>;
 }

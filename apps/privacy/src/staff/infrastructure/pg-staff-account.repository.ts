@@ -100,14 +100,17 @@ export class PgStaffAccountRepository extends StaffAccountRepository {
     principalId: string,
     at: Date,
     totpStep: number | null,
-  ): Promise<void> {
-    await this.dataSource.query(
+  ): Promise<boolean> {
+    const [returned]: [unknown[], number] = await this.dataSource.query(
       `UPDATE staff_accounts
           SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
               totp_last_step = COALESCE($3, totp_last_step)
-        WHERE principal_id = $1`,
+        WHERE principal_id = $1
+          AND ($3::bigint IS NULL OR totp_last_step IS NULL OR totp_last_step < $3::bigint)
+        RETURNING principal_id`,
       [principalId, at, totpStep],
     );
+    return returned.length === 1;
   }
 
   override async setPendingTotp(principalId: string, secret: Buffer): Promise<void> {
