@@ -37,6 +37,7 @@ import { TypeOrmStaffOrderReader } from './infrastructure/type-orm-staff-order.r
       inject: [CHECKOUT_CONFIG, PersonalDataAuditLog],
       useFactory: (config: CheckoutConfig, audit: PersonalDataAuditLog): StaffAccessOptions => ({
         keyRing: loadKeyRing(config.keysDir),
+        audience: 'checkout',
         audit,
       }),
     },

@@ -38,6 +38,7 @@ import { TypeOrmStaffShipmentReader } from './infrastructure/type-orm-staff-ship
       inject: [FULFILMENT_CONFIG, PersonalDataAuditLog],
       useFactory: (config: FulfilmentConfig, audit: PersonalDataAuditLog): StaffAccessOptions => ({
         keyRing: loadKeyRing(config.keysDir),
+        audience: 'fulfilment',
         audit,
       }),
     },

@@ -33,11 +33,16 @@ export abstract class StaffAccountRepository {
    */
   abstract beginAttempt(principalId: string, now: Date): Promise<'counted' | 'locked'>;
   /**
-   * Resets the failure count and spends the TOTP step used, if any. False when that step (or a
-   * later one) is already spent: the check happens in the write, so of concurrent sign-ins with
-   * one code exactly one gets through.
+   * After a sign-in or re-authentication passed: resets the failure count, spends the TOTP step
+   * used, if any, and sets the last sign-in when given. False when that step (or a later one) is
+   * already spent: the check happens in the write, so of concurrent attempts with one code
+   * exactly one gets through.
    */
-  abstract recordSignIn(principalId: string, at: Date, totpStep: number | null): Promise<boolean>;
+  abstract recordSuccess(
+    principalId: string,
+    totpStep: number | null,
+    signedInAt: Date | null,
+  ): Promise<boolean>;
   abstract setPendingTotp(principalId: string, secret: Buffer): Promise<void>;
   abstract confirmTotp(principalId: string, step: number): Promise<void>;
 }

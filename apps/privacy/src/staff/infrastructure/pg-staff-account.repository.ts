@@ -96,19 +96,20 @@ export class PgStaffAccountRepository extends StaffAccountRepository {
     return returned.length === 1 ? 'counted' : 'locked';
   }
 
-  override async recordSignIn(
+  override async recordSuccess(
     principalId: string,
-    at: Date,
     totpStep: number | null,
+    signedInAt: Date | null,
   ): Promise<boolean> {
     const [returned]: [unknown[], number] = await this.dataSource.query(
       `UPDATE staff_accounts
-          SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
+          SET failed_attempts = 0, locked_until = NULL,
+              last_sign_in_at = COALESCE($2, last_sign_in_at),
               totp_last_step = COALESCE($3, totp_last_step)
         WHERE principal_id = $1
           AND ($3::bigint IS NULL OR totp_last_step IS NULL OR totp_last_step < $3::bigint)
         RETURNING principal_id`,
-      [principalId, at, totpStep],
+      [principalId, signedInAt, totpStep],
     );
     return returned.length === 1;
   }
