@@ -211,6 +211,35 @@ describe('privacy: staff identity, audit log, statistics', () => {
       return secret;
     }
 
+    it('disables an account: no new sign-in, and its live session gets no more assertions', async () => {
+      const officer = await t.assertionFor('na.officer', 'privacy-officer');
+      const support = await t.assertionFor('ni.support', 'support');
+      await t.openAccount('no.support', 'support');
+      const signedIn = await t.signIn('no.support');
+      expect(signedIn.status).toBe(201);
+      const { principalId } = (await signedIn.json()) as { principalId: string };
+      const token = /=([^;]+);/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      const disable = (assertion: string, id = principalId) =>
+        fetch(`${t.baseUrl}/staff/accounts/${id}/disable`, {
+          method: 'POST',
+          headers: asStaff(assertion),
+        });
+      expect((await disable(support)).status).toBe(403);
+      expect((await disable(officer, 'stf_nobody')).status).toBe(404);
+      expect((await disable(officer)).status).toBe(204);
+      const next = await fetch(`${t.baseUrl}/staff/sessions/current/assertion`, {
+        method: 'POST',
+        headers: { cookie: `lumen_staff_session=${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ audience: 'privacy' }),
+      });
+      expect(next.status).toBe(401);
+      expect((await t.signIn('no.support')).status).toBe(401);
+      const listed = (await (
+        await fetch(`${t.baseUrl}/staff/accounts`, { headers: asStaff(officer) })
+      ).json()) as { principalId: string; disabled: boolean }[];
+      expect(listed.find((account) => account.principalId === principalId)?.disabled).toBe(true);
+    });
+
     it('takes a code once, even from sign-ins racing each other with it', async () => {
       const secret = await enrolSecondFactor(await t.assertionFor('la.support', 'support'));
       const code = totpAt(secret, new Date(Date.now() + 30_000));

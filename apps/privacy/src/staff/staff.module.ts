@@ -6,6 +6,7 @@ import { PRIVACY_CONFIG, type PrivacyConfig } from '../config/privacy.config';
 import { SESSION_MAX_AGE_SECONDS, StaffController } from './api/staff.controller';
 import { CreateStaffAccount } from './application/create-staff-account.use-case';
 import { CredentialCheck } from './application/credential-check';
+import { DisableStaffAccount } from './application/disable-staff-account.use-case';
 import { EnrolSecondFactor } from './application/enrol-second-factor.use-case';
 import { IssueStaffAssertion } from './application/issue-staff-assertion.use-case';
 import { Reauthenticate } from './application/reauthenticate.use-case';
@@ -39,6 +40,7 @@ class RedisShutdown implements OnApplicationShutdown {
     SignIn,
     CredentialCheck,
     Reauthenticate,
+    DisableStaffAccount,
     IssueStaffAssertion,
     CreateStaffAccount,
     EnrolSecondFactor,

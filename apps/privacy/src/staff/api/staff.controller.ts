@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Param,
   Post,
   Req,
   Res,
@@ -15,6 +16,7 @@ import { z } from 'zod';
 import { SERVICE_NAMES } from '#lumen/contracts';
 import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
 import { CreateStaffAccount } from '../application/create-staff-account.use-case';
+import { DisableStaffAccount } from '../application/disable-staff-account.use-case';
 import { EnrolSecondFactor } from '../application/enrol-second-factor.use-case';
 import { IssueStaffAssertion } from '../application/issue-staff-assertion.use-case';
 import { Reauthenticate } from '../application/reauthenticate.use-case';
@@ -60,6 +62,7 @@ export class StaffController {
     private readonly secondFactor: EnrolSecondFactor,
     private readonly accounts: StaffAccountRepository,
     private readonly reauthenticate: Reauthenticate,
+    private readonly disableAccount: DisableStaffAccount,
     @Inject(SESSION_MAX_AGE_SECONDS) private readonly sessionMaxAgeSeconds: number,
   ) {}
 
@@ -140,6 +143,13 @@ export class StaffController {
       lastSignInAt: account.lastSignInAt?.toISOString() ?? null,
       disabled: account.disabledAt !== null,
     }));
+  }
+
+  @Post('accounts/:principalId/disable')
+  @HttpCode(204)
+  @StaffAccess({ roles: ['privacy-officer'] })
+  async disable(@CurrentAccess() access: Access, @Param('principalId') principalId: string) {
+    await this.disableAccount.execute(access.principal.id, principalId);
   }
 
   @Post('me/totp')

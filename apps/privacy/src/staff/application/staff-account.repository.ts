@@ -43,6 +43,8 @@ export abstract class StaffAccountRepository {
     totpStep: number | null,
     signedInAt: Date | null,
   ): Promise<boolean>;
+  /** Closes an account for good; false when there is no such open account. */
+  abstract disable(principalId: string, at: Date): Promise<boolean>;
   abstract setPendingTotp(principalId: string, secret: Buffer): Promise<void>;
   abstract confirmTotp(principalId: string, step: number): Promise<void>;
 }

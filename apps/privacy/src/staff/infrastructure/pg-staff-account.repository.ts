@@ -114,6 +114,15 @@ export class PgStaffAccountRepository extends StaffAccountRepository {
     return returned.length === 1;
   }
 
+  override async disable(principalId: string, at: Date): Promise<boolean> {
+    const [returned]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE staff_accounts SET disabled_at = $2
+        WHERE principal_id = $1 AND disabled_at IS NULL RETURNING principal_id`,
+      [principalId, at],
+    );
+    return returned.length === 1;
+  }
+
   override async setPendingTotp(principalId: string, secret: Buffer): Promise<void> {
     await this.dataSource.query(
       `UPDATE staff_accounts SET totp_pending = $2 WHERE principal_id = $1`,
