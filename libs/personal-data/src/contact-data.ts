@@ -16,7 +16,7 @@ const ASCII_LETTER = /[A-Za-z]/;
 
 /** Where the domain part of an address ends: after the last `.` followed by 2+ letters. */
 function domainEnd(domain: string): number | undefined {
-  for (let dot = domain.lastIndexOf('.'); dot >= 0; dot = domain.lastIndexOf('.', dot - 1)) {
+  for (let dot = domain.lastIndexOf('.'); dot >= 1; dot = domain.lastIndexOf('.', dot - 1)) {
     if (ASCII_LETTER.test(domain.charAt(dot + 1)) && ASCII_LETTER.test(domain.charAt(dot + 2))) {
       let end = dot + 3;
       while (end < domain.length && ASCII_LETTER.test(domain.charAt(end))) end++;
@@ -32,7 +32,6 @@ export function findEmails(text: string): string[] {
   for (const [word] of text.matchAll(WORD)) {
     const parts = word.split('@');
     let local = parts[0] ?? '';
-    local = local.slice(1) || local;
     for (let i = 1; i < parts.length; i++) {
       const domain = parts[i] ?? '';
       const end = local === '' ? undefined : domainEnd(domain);
@@ -64,7 +63,7 @@ export function findPhoneLikeRuns(text: string): string[] {
     const first = run.startsWith('+') ? 1 : 0;
     let last = run.length - 1;
     while (last > first && !/\d/u.test(run.charAt(last))) last--;
-    if (last < first) continue; // a lone digit or bracket: not a run
+    if (last <= first) continue; // a lone digit or bracket: not a run
     const digits = run.slice(0, last + 1);
     if (digits.replace(/\D/gu, '').length >= MIN_PHONE_DIGITS) runs.push(digits);
   }

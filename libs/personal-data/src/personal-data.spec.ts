@@ -105,6 +105,13 @@ describe('contact data finders against their regular-expression definitions', ()
     );
   });
 
+  it('agrees on addresses run together', () => {
+    for (const text of ['a@b.co-x@y.org', 'a@b@c.de', 'x@.uk@y.io', 'p.q@r.st.uv1@w.xy']) {
+      expect(findEmails(text)).toEqual(byDefinition(EMAIL_DEFINITION, text));
+    }
+    expect(findEmails('a@b.co-x@y.org')).toEqual(['a@b.co', '-x@y.org']);
+  });
+
   it('finds the same dialable runs', () => {
     fc.assert(
       fc.property(contactText, (text) => {
