@@ -68,17 +68,33 @@ describe('key service under hostile input (fuzz)', () => {
       body,
     });
 
-  it('POST /keys, GET and DELETE /keys/:keyId: hostile bodies and ids never yield a 5xx; a refused one changes nothing', async () => {
+  it('POST /keys, POST /keys/batch, GET and DELETE /keys/:keyId: hostile bodies and ids never yield a 5xx; a refused one changes nothing', async () => {
     const validCreate = {
       subject: 'customer:fuzz',
       purpose: 'customer-contact',
       allowedServices: ['checkout'],
       recipientKey: recipientKey(),
     };
+    const validBatch = {
+      keys: [
+        {
+          subject: 'customer:fuzz-batch',
+          purpose: 'customer-contact',
+          allowedServices: ['checkout'],
+        },
+        { subject: 'order:fuzz-batch', purpose: 'delivery-address', allowedServices: ['checkout'] },
+      ],
+      recipientKey: recipientKey(),
+    };
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           hostileBodyText(validCreate).map((body) => ({ method: 'POST', path: '/keys', body })),
+          hostileBodyText(validBatch).map((body) => ({
+            method: 'POST',
+            path: '/keys/batch',
+            body,
+          })),
           fc
             .tuple(hostilePathSegment(), fc.constantFrom('', `?recipient=${recipientKey()}`))
             .map(([id, query]) => ({
