@@ -1,4 +1,4 @@
-import { checkReadiness, type DependencyCheck } from './dependency-check';
+import { checkReadiness, ReadinessProbe, type DependencyCheck } from './dependency-check';
 
 const answering = (name: string): DependencyCheck => ({ name, check: () => Promise.resolve() });
 const failing = (name: string, message: string): DependencyCheck => ({
@@ -52,5 +52,40 @@ describe('checkReadiness', () => {
     expect(readiness.dependencies[0]?.error).toBe(
       'Error: cannot reach postgres://***@db:5432/lumen',
     );
+  });
+});
+
+describe('ReadinessProbe', () => {
+  const counting = () => {
+    const calls = { count: 0 };
+    const check: DependencyCheck = {
+      name: 'postgres',
+      check: () => {
+        calls.count += 1;
+        return new Promise((resolve) => setTimeout(resolve, 10));
+      },
+    };
+    return { calls, check };
+  };
+
+  it('runs one round of checks for concurrent probes', async () => {
+    const { calls, check } = counting();
+    const probe = new ReadinessProbe([check], 500, 1_000);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => probe.read()));
+    expect(calls.count).toBe(1);
+    expect(answers.every((answer) => answer.ready)).toBe(true);
+  });
+
+  it('reuses an answer while it is fresh, and checks again once it is not', async () => {
+    const { calls, check } = counting();
+    let now = 0;
+    const probe = new ReadinessProbe([check], 500, 1_000, () => now);
+    await probe.read();
+    now = 999;
+    await probe.read();
+    expect(calls.count).toBe(1);
+    now = 1_000;
+    await probe.read();
+    expect(calls.count).toBe(2);
   });
 });

@@ -38,6 +38,39 @@ export async function checkReadiness(
   return { ready: dependencies.every((d) => d.ok), dependencies };
 }
 
+/**
+ * `/health/ready` is public (load balancers and orchestrators call it unauthenticated), and each
+ * check opens a connection of its own to PostgreSQL, Redis or the broker. So concurrent probes
+ * share one run, and an answer is reused for `freshForMs`: a burst of probes costs the
+ * dependencies one round of checks, not one per request, and cannot exhaust their connections.
+ */
+export class ReadinessProbe {
+  private inFlight: Promise<Readiness> | undefined;
+  private last: { readonly at: number; readonly readiness: Readiness } | undefined;
+
+  constructor(
+    private readonly checks: readonly DependencyCheck[],
+    private readonly timeoutMs: number,
+    private readonly freshForMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  read(): Promise<Readiness> {
+    if (this.last && this.now() - this.last.at < this.freshForMs) {
+      return Promise.resolve(this.last.readiness);
+    }
+    this.inFlight ??= checkReadiness(this.checks, this.timeoutMs)
+      .then((readiness) => {
+        this.last = { at: this.now(), readiness };
+        return readiness;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+}
+
 async function runOne(dependency: DependencyCheck, timeoutMs: number): Promise<DependencyStatus> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;

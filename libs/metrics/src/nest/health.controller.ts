@@ -1,11 +1,14 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { checkReadiness, type DependencyCheck, type Readiness } from '../health/dependency-check';
+import { ReadinessProbe, type DependencyCheck, type Readiness } from '../health/dependency-check';
 import { METRICS_OPTIONS, READINESS_CHECKS, type MetricsModuleOptions } from './metrics.options';
 
 /** The slice of Fastify's reply (and Express' response) the readiness answer needs. */
 interface StatusReply {
   status(code: number): unknown;
 }
+
+/** How long one round of readiness checks answers every probe (orchestrators probe every 5-10 s). */
+const READINESS_FRESH_FOR_MS = 1_000;
 
 /**
  * Liveness says the process can answer (restart it if not); readiness says it can do its work
@@ -15,10 +18,18 @@ interface StatusReply {
  */
 @Controller('health')
 export class HealthController {
+  private readonly probe: ReadinessProbe;
+
   constructor(
     @Inject(METRICS_OPTIONS) private readonly options: MetricsModuleOptions,
-    @Inject(READINESS_CHECKS) private readonly checks: readonly DependencyCheck[],
-  ) {}
+    @Inject(READINESS_CHECKS) checks: readonly DependencyCheck[],
+  ) {
+    this.probe = new ReadinessProbe(
+      checks,
+      options.readinessTimeoutMs ?? 2_000,
+      READINESS_FRESH_FOR_MS,
+    );
+  }
 
   @Get('live')
   @Header('Cache-Control', 'no-store')
@@ -35,7 +46,7 @@ export class HealthController {
   async ready(
     @Res({ passthrough: true }) reply: StatusReply,
   ): Promise<Readiness & { service: string }> {
-    const readiness = await checkReadiness(this.checks, this.options.readinessTimeoutMs ?? 2_000);
+    const readiness = await this.probe.read();
     reply.status(readiness.ready ? 200 : 503);
     return { service: this.options.service, ...readiness };
   }
