@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 // Tests may boot another app: privacy opens the staff accounts and holds the audit log.
 // eslint-disable-next-line no-restricted-imports
 import { CreateStaffAccount } from '../../privacy/src/staff/application/create-staff-account.use-case';
-import { startHarness, type Harness } from './support/fulfilment.harness';
+import { expectEventually, startHarness, type Harness } from './support/fulfilment.harness';
 
 /**
  * Staff reads of a shipment: fulfilment staff see the delivery address and nothing more,
@@ -99,5 +100,79 @@ describe('fulfilment: staff reads of a shipment', () => {
       ['fulfilment', 'granted', ['delivery.address'], 'fulfilment'],
       ['operations', 'granted', [], 'fulfilment'],
     ]);
+  });
+
+  it('reads a shipment whose customer was erased: 200, no address held, nothing audited as read', async () => {
+    const order = h.newOrder();
+    await h.placeOrder(order);
+    await heldAddress(order.orderId);
+    const keys = await h.privacyDb.query<{ key_id: string }[]>(
+      `SELECT key_id FROM data_keys WHERE destroyed_at IS NULL AND subject = $1`,
+      [`customer:${order.customerId}`],
+    );
+    for (const { key_id: keyId } of keys) await h.client('privacy').destroyKey(keyId, 'erasure');
+    const requestId = randomUUID();
+    await h.askPrivacy('privacy.subject.erased.v1', requestId, {
+      requestId,
+      customerId: order.customerId,
+      keysDestroyed: keys.map((key) => key.key_id),
+      erasedAt: new Date().toISOString(),
+    });
+    await expectEventually(async () => {
+      const rows = await h.fulfilmentDb.query<unknown[]>(
+        `SELECT 1 FROM sealed_addresses WHERE order_id = $1`,
+        [order.orderId],
+      );
+      return rows.length === 0 ? true : undefined;
+    }, 'the address forgotten by the erasure');
+
+    const ref = `order:${order.orderId}`;
+    const support = await read(order.orderId, 'support', 'order-fulfilment', ref);
+    expect(support.status).toBe(200);
+    expect(await support.json()).toMatchObject({ addressHeld: false, deliveryAddress: null });
+    const after = await read(order.orderId, 'fulfilment', 'order-fulfilment', ref);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({
+      orderId: order.orderId,
+      fields: ['deliveryAddress'],
+      addressHeld: false,
+      deliveryAddress: null,
+    });
+    const rows = await h.privacy
+      .get(DataSource)
+      .query<{ role: string; fields: string[] }[]>(
+        `SELECT role, fields FROM audit_log WHERE subject = $1 AND outcome = 'granted' ORDER BY seq`,
+        [ref],
+      );
+    expect(rows).toEqual([
+      { role: 'support', fields: [] },
+      { role: 'fulfilment', fields: [] },
+    ]);
+  });
+
+  it('answers 503 with Retry-After and no data when the read cannot be recorded (fail closed)', async () => {
+    const order = h.newOrder();
+    await h.placeOrder(order);
+    await heldAddress(order.orderId);
+    const privacyDb = h.privacy.get(DataSource);
+    // The audit log refuses every insert: the read must not return data.
+    await privacyDb.query(
+      `ALTER TABLE audit_log ADD CONSTRAINT audit_closed CHECK (false) NOT VALID`,
+    );
+    try {
+      const response = await read(
+        order.orderId,
+        'fulfilment',
+        'order-fulfilment',
+        `order:${order.orderId}`,
+      );
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).not.toBeNull();
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ status: 'error', code: 'audit-unavailable' });
+      expect(text).not.toContain(order.address.recipientName);
+    } finally {
+      await privacyDb.query(`ALTER TABLE audit_log DROP CONSTRAINT audit_closed`);
+    }
   });
 });

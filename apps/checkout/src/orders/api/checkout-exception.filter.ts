@@ -56,6 +56,9 @@ function frameworkError(exception: unknown): { status: number; body: ErrorBody }
   let code: unknown;
   if (exception instanceof HttpException) {
     status = exception.getStatus();
+    // Our own guards refuse with 503 when they cannot work (staff access: the audit log is
+    // down, so no data may be returned); the caller should retry, not see a 500.
+    if (status === 503) return { status, body: unavailable(exception.getResponse()) };
   } else if (typeof exception === 'object' && exception !== null) {
     ({ statusCode: status, code } = exception as { statusCode?: unknown; code?: unknown });
   }
@@ -63,6 +66,14 @@ function frameworkError(exception: unknown): { status: number; body: ErrorBody }
   const known = (typeof code === 'string' ? BY_CODE[code] : undefined) ?? BY_STATUS[status];
   // Framework messages can quote the body (a JSON syntax error does): never pass them on.
   return { status, body: known ?? { error: 'bad-request', message: 'Bad request' } };
+}
+
+/** The guard's own code and message (`audit-unavailable`), never anything else it carries. */
+function unavailable(response: string | object): ErrorBody {
+  const { code, message } = response as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string'
+    ? { error: code, message }
+    : { error: 'service-unavailable', message: 'This cannot be answered now; try again shortly' };
 }
 
 /**

@@ -1,14 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { KeyServiceClient } from '#lumen/crypto';
+import { KeyServiceClient, KeyServiceError } from '#lumen/crypto';
 import { PersonalDataAuditLog, recordGrantedRead, type Access } from '#lumen/staff-access';
-import { storedSealContext } from '../../orders/domain/seal-contexts';
+import { CheckoutErrorCode, CheckoutException } from '../../orders/domain/checkout.exception';
+import { storedSealContext, type StoredContactField } from '../../orders/domain/seal-contexts';
 import {
-  AUDITED_FIELD_NAMES,
+  AUDITED_COLUMN_NAMES,
   ORDER_FIELDS,
   ORDER_FIELDS_BY_ROLE,
   type OrderField,
 } from './staff-order-fields';
-import { StaffOrderReader } from './staff-order.reader';
+import {
+  StaffOrderReader,
+  type PersonalDataRemover,
+  type StaffOrderRecord,
+} from './staff-order.reader';
+
+/**
+ * Why an order's personal fields are gone: the row was masked by an erasure or by the
+ * retention schedule, or (before the row is masked) the customer's keys were destroyed.
+ */
+export type PersonalDataRemoval = PersonalDataRemover | 'keys-destroyed';
 
 export interface StaffOrderView {
   orderId: string;
@@ -16,13 +27,22 @@ export interface StaffOrderView {
   status?: string;
   placedAt?: string;
   updatedAt?: string;
-  contact?: { name: string; email: string; phone: string };
+  /** Null when checkout no longer holds any of it (`personalData` says why). */
+  contact?: { name: string | null; email: string | null; phone: string | null } | null;
+  /** Null when checkout no longer holds it (`personalData` says why). */
   deliveryAddress?: unknown;
+  /**
+   * Only when the role may see personal fields and one of them is no longer held. `at` is when
+   * the row was masked; null when only the keys are gone (the masking has not run yet).
+   */
+  personalData?: { removed: PersonalDataRemoval; at: string | null };
 }
 
 /**
  * One order for one person: only the fields their role may see are opened, and the read is in
- * privacy's audit log before anything is returned (if the log is down, nothing is).
+ * privacy's audit log before anything is returned (if the log is down, nothing is). Personal
+ * data that erasure or retention removed reads as null with the reason, never as an error: the
+ * order itself is kept for accounting and staff still need its status.
  */
 @Injectable()
 export class ReadOrderForStaff {
@@ -38,8 +58,13 @@ export class ReadOrderForStaff {
     const { principal } = access;
     const fields = principal.kind === 'staff' ? ORDER_FIELDS_BY_ROLE[principal.role] : ORDER_FIELDS;
     const view: StaffOrderView = { orderId, fields: [...fields] };
-    const context = (column: Parameters<typeof storedSealContext>[0]) =>
-      storedSealContext(column, order.customerId, order.orderId);
+    // Each personal column the role may see, opened or (null) no longer held.
+    const opened = new Map<StoredContactField, string | null>();
+    const open = async (column: StoredContactField, sealed: string | null) => {
+      const value = await this.openStored(order, column, sealed);
+      opened.set(column, value);
+      return value;
+    };
     if (fields.includes('status')) {
       view.status = order.status;
       view.placedAt = order.placedAt.toISOString();
@@ -47,22 +72,65 @@ export class ReadOrderForStaff {
     }
     if (fields.includes('contact')) {
       const [name, email, phone] = await Promise.all([
-        this.keys.open(order.sealed.customerName, context('customer_name')),
-        this.keys.open(order.sealed.customerEmail, context('customer_email')),
-        this.keys.open(order.sealed.customerPhone, context('customer_phone')),
+        open('customer_name', order.sealed.customerName),
+        open('customer_email', order.sealed.customerEmail),
+        open('customer_phone', order.sealed.customerPhone),
       ]);
-      view.contact = { name, email, phone };
+      view.contact =
+        name === null && email === null && phone === null ? null : { name, email, phone };
     }
     if (fields.includes('deliveryAddress')) {
-      view.deliveryAddress = JSON.parse(
-        await this.keys.open(order.sealed.deliveryAddress, context('delivery_address')),
-      ) as unknown;
+      const address = await open('delivery_address', order.sealed.deliveryAddress);
+      view.deliveryAddress = address === null ? null : (JSON.parse(address) as unknown);
     }
+    if ([...opened.values()].includes(null)) {
+      const removed = order.personalDataRemoved;
+      view.personalData =
+        removed === null
+          ? { removed: 'keys-destroyed', at: null }
+          : { removed: removed.by, at: removed.at.toISOString() };
+    }
+    // Only what was opened is recorded as read: a removed field was not disclosed to anyone.
     await recordGrantedRead(
       this.audit,
       access,
-      fields.flatMap((field) => AUDITED_FIELD_NAMES[field]),
+      Object.entries(AUDITED_COLUMN_NAMES)
+        .filter(([column]) => typeof opened.get(column as StoredContactField) === 'string')
+        .map(([, name]) => name),
     );
     return view;
+  }
+
+  /** The opened value, or null when the order no longer holds it or its key is destroyed. */
+  private async openStored(
+    order: StaffOrderRecord,
+    column: StoredContactField,
+    sealed: string | null,
+  ): Promise<string | null> {
+    if (sealed === null || order.customerId === null) return null;
+    try {
+      return await this.keys.open(
+        sealed,
+        storedSealContext(column, order.customerId, order.orderId),
+      );
+    } catch (error) {
+      if (!(error instanceof KeyServiceError)) throw error;
+      switch (error.code) {
+        case 'destroyed':
+        case 'not-found':
+          return null;
+        case 'unavailable':
+          throw new CheckoutException(
+            CheckoutErrorCode.KeyServiceUnavailable,
+            'Orders cannot be read right now; try again shortly',
+          );
+        case 'unauthenticated':
+        case 'forbidden':
+        case 'conflict':
+        case 'invalid-request':
+          // A configuration problem (keys, grants): an error to fix, not an answer to give.
+          throw error;
+      }
+    }
   }
 }

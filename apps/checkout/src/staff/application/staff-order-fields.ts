@@ -1,4 +1,5 @@
 import type { StaffRole } from '#lumen/staff-access';
+import type { StoredContactField } from '../../orders/domain/seal-contexts';
 
 /**
  * What each role sees of an order. Support answers the customer (contact and address);
@@ -16,9 +17,13 @@ export const ORDER_FIELDS_BY_ROLE: Readonly<Record<StaffRole, readonly OrderFiel
   'privacy-officer': ['status', 'contact', 'deliveryAddress'],
 };
 
-/** The audit names personal fields only; status is not personal data. */
-export const AUDITED_FIELD_NAMES: Readonly<Record<OrderField, readonly string[]>> = {
-  status: [],
-  contact: ['customer.name', 'customer.email', 'customer.phone'],
-  deliveryAddress: ['delivery.address'],
+/**
+ * The name each personal column is audited under, in the order the audit lists them; status is
+ * not personal data. Only the columns a read actually opened are recorded.
+ */
+export const AUDITED_COLUMN_NAMES: Readonly<Record<StoredContactField, string>> = {
+  customer_name: 'customer.name',
+  customer_email: 'customer.email',
+  customer_phone: 'customer.phone',
+  delivery_address: 'delivery.address',
 };

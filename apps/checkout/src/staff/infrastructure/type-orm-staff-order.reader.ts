@@ -1,17 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StaffOrderReader, type StaffOrderRecord } from '../application/staff-order.reader';
+import {
+  StaffOrderReader,
+  type PersonalDataRemover,
+  type StaffOrderRecord,
+} from '../application/staff-order.reader';
 
 interface Row {
   order_id: string;
-  customer_id: string;
+  customer_id: string | null;
   status: string;
   placed_at: Date;
   updated_at: Date;
-  customer_name: string;
-  customer_email: string;
-  customer_phone: string;
-  delivery_address: string;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  delivery_address: string | null;
+  personal_data_removed_at: Date | null;
+  /** The table's CHECK allows these two only, and both columns are set together. */
+  personal_data_removed_by: PersonalDataRemover | null;
 }
 
 @Injectable()
@@ -23,7 +30,7 @@ export class TypeOrmStaffOrderReader extends StaffOrderReader {
   override async find(orderId: string): Promise<StaffOrderRecord | undefined> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT order_id, customer_id, status, placed_at, updated_at, customer_name, customer_email,
-              customer_phone, delivery_address
+              customer_phone, delivery_address, personal_data_removed_at, personal_data_removed_by
          FROM orders WHERE order_id = $1`,
       [orderId],
     );
@@ -41,6 +48,10 @@ export class TypeOrmStaffOrderReader extends StaffOrderReader {
         customerPhone: row.customer_phone,
         deliveryAddress: row.delivery_address,
       },
+      personalDataRemoved:
+        row.personal_data_removed_at === null || row.personal_data_removed_by === null
+          ? null
+          : { by: row.personal_data_removed_by, at: row.personal_data_removed_at },
     };
   }
 }

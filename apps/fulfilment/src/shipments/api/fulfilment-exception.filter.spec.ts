@@ -1,4 +1,4 @@
-import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
+import { NotFoundException, ServiceUnavailableException, type ArgumentsHost } from '@nestjs/common';
 import { FulfilmentErrorCode, FulfilmentException } from '../domain/fulfilment.exception';
 import { FulfilmentExceptionFilter, httpStatusOf } from './fulfilment-exception.filter';
 
@@ -55,5 +55,23 @@ describe('FulfilmentExceptionFilter', () => {
     const answer = replyTo(new Error('duplicate key value violates unique constraint (x@y.z)'));
     expect(answer.status).toBe(500);
     expect(JSON.stringify(answer.body)).not.toContain('x@y.z');
+  });
+
+  it("passes the staff guard's audit-unavailable on as a 503 to retry, with Retry-After", () => {
+    const answer = replyTo(
+      new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'audit-unavailable',
+        message: 'The read could not be recorded, so no data is returned; try again shortly',
+      }),
+    );
+    expect(answer).toMatchObject({
+      status: 503,
+      body: { status: 'error', code: 'audit-unavailable' },
+    });
+    expect(answer.headers['Retry-After']).toBeDefined();
+    const generic = replyTo(new ServiceUnavailableException('upstream said: secret detail'));
+    expect(generic.status).toBe(503);
+    expect(JSON.stringify(generic.body)).not.toContain('secret');
   });
 });

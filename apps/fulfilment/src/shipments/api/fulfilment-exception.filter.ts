@@ -33,6 +33,14 @@ export interface ErrorBody {
   readonly message: string;
 }
 
+/** The guard's own code and message (`audit-unavailable`), never anything else it carries. */
+function unavailable(response: string | object): ErrorBody {
+  const { code, message } = response as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string'
+    ? { status: 'error', code, message }
+    : { status: 'error', code: 'unavailable', message: 'This cannot be answered now; try again' };
+}
+
 /**
  * Every error the fulfilment API answers, in the carrier wire's error shape
  * (`{ status: 'error', code, message }`). Messages are ours, never a framework's or a
@@ -58,6 +66,9 @@ export class FulfilmentExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Our own guards refuse with 503 when they cannot work (staff access: the audit log is
+      // down, so no data may be returned); the caller should retry, not see a 500.
+      if (status === 503) return { status, body: unavailable(exception.getResponse()) };
       if (status < 500) {
         return {
           status,
