@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SubjectRightsResponder } from '#lumen/contracts';
-import { affectedRows } from '#lumen/retention';
+import { affectedRows, returnedRows } from '#lumen/retention';
 import {
   SubjectRightsRepository,
   type CustomerOrderRecord,
@@ -408,12 +408,14 @@ export class TypeOrmSubjectRightsRepository extends SubjectRightsRepository {
 
   async deleteCustomersWithoutOrdersSince(cutoff: Date): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const stale: { customer_id: string }[] = await tx.query(
-        `DELETE FROM customer_directory WHERE email_placed_at < $1
-           AND NOT EXISTS (SELECT 1 FROM customer_orders o
-                           WHERE o.customer_id = customer_directory.customer_id AND o.placed_at >= $1)
-         RETURNING customer_id`,
-        [cutoff],
+      const stale = returnedRows<{ customer_id: string }>(
+        await tx.query(
+          `DELETE FROM customer_directory WHERE email_placed_at < $1
+             AND NOT EXISTS (SELECT 1 FROM customer_orders o
+                             WHERE o.customer_id = customer_directory.customer_id AND o.placed_at >= $1)
+           RETURNING customer_id`,
+          [cutoff],
+        ),
       );
       await tx.query(`DELETE FROM customer_orders WHERE customer_id = ANY($1::text[])`, [
         stale.map((row) => row.customer_id),
