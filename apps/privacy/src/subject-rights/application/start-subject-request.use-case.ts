@@ -87,6 +87,7 @@ export class StartSubjectRequest {
       linkTokenHash: null,
       linkExpiresAt: null,
       keysDestroyed: null,
+      mailErased: null,
     };
     await this.dataSource.transaction((tx) => this.repository.insertRequest(tx, request));
     if (code !== undefined && onFile !== undefined) {

@@ -36,12 +36,13 @@ interface RequestRow {
   link_token_hash: Buffer | null;
   link_expires_at: Date | null;
   keys_destroyed: DestroyedKey[] | null;
+  mail_erased: number | null;
 }
 
 // `date` read as text: node-postgres would turn it into a Date at local midnight.
 const REQUEST_COLUMNS = `request_id, kind, customer_id, received_at, status, code_hash, code_expires_at,
   code_attempts, identity_verified_at, due_on::text AS due_on, answer_by, chase_count,
-  missing_services, completed_at, link_token_hash, link_expires_at, keys_destroyed`;
+  missing_services, completed_at, link_token_hash, link_expires_at, keys_destroyed, mail_erased`;
 
 function toRequest(row: RequestRow): SubjectRequest {
   return {
@@ -62,6 +63,7 @@ function toRequest(row: RequestRow): SubjectRequest {
     linkTokenHash: row.link_token_hash,
     linkExpiresAt: row.link_expires_at,
     keysDestroyed: row.keys_destroyed,
+    mailErased: row.mail_erased,
   };
 }
 
@@ -78,6 +80,7 @@ const PATCH_COLUMNS: Record<keyof SubjectRequestPatch, string> = {
   linkTokenHash: 'link_token_hash',
   linkExpiresAt: 'link_expires_at',
   keysDestroyed: 'keys_destroyed',
+  mailErased: 'mail_erased',
 };
 
 @Injectable()
