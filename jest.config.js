@@ -32,7 +32,10 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/support/integration-timeout.ts',
+        '<rootDir>/test/support/discard-injected-records.ts',
+      ],
     },
     {
       ...shared,

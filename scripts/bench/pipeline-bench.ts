@@ -19,8 +19,15 @@ import {
 import { KeepAliveClient, mapConcurrently, openLoop } from './pipeline/http-load';
 import { consumerLag, messagesWritten } from './pipeline/kafka-lag';
 import { phaseFigures } from './pipeline/phase-figures';
+import { DEFAULT_RAMP_RATES, planSteadyPhase, risingRates } from './pipeline/phase-plan';
 import { ProcessSampler } from './pipeline/process-stats';
-import { renderMarkdown, type MeasuredPhase, type PipelineBenchResult } from './pipeline/report';
+import {
+  renderMarkdown,
+  type Backlog,
+  type Drain,
+  type MeasuredPhase,
+  type PipelineBenchResult,
+} from './pipeline/report';
 import {
   countUnfinished,
   outboxBacklog,
@@ -30,28 +37,31 @@ import {
 
 /**
  * The whole-pipeline load benchmark (`npm run bench`): starts every service as `npm start`
- * does, drives checkout over HTTP as storefronts would, first at a steady rate for a set
- * time, then at rising rates until a stage stops keeping up, and reports orders per second
- * through every stage, latencies, CPU and memory per process, and what is left in consumer
- * lag and outboxes; beside it, the raw bounds of the same broker and database. It prints
- * figures and never asserts a time.
+ * does, drives checkout over HTTP as storefronts would, first at rising rates until a stage
+ * stops keeping up, then, once the pipeline has drained, at a steady half of the highest rate
+ * it kept up with; reports orders per second through every stage, latencies, CPU and memory
+ * per process, and what is left in consumer lag and outboxes; beside it, the raw bounds of the
+ * same broker and database. It prints figures and never asserts a time.
  */
 const config = loadConfig(
   z.object({
     DATABASE_URL: envFields.databaseUrl,
     KAFKA_BROKERS: envFields.kafkaBrokers,
-    BENCH_STEADY_RATE: z.coerce.number().positive().default(500),
-    BENCH_STEADY_SECONDS: z.coerce.number().positive().default(30),
     BENCH_RAMP_RATES: z
       .string()
-      .default('10,20,40,80,160,320,640,1000,1280')
+      .default(DEFAULT_RAMP_RATES.join(','))
       .transform((text) => text.split(',').map(Number))
-      .pipe(z.array(z.number().positive()).min(1)),
+      .pipe(z.array(z.number().positive()).min(1))
+      .transform(risingRates),
+    /** Unset: half the highest ramp rate every stage kept up with. */
+    BENCH_STEADY_RATE: z.coerce.number().positive().optional(),
+    BENCH_STEADY_SECONDS: z.coerce.number().positive().default(30),
     BENCH_STEP_SECONDS: z.coerce.number().positive().default(10),
     /** After each step, before its own orders are counted as through or not. */
     BENCH_STEP_SETTLE_SECONDS: z.coerce.number().min(0).default(5),
     BENCH_WARMUP_ORDERS: z.coerce.number().int().min(1).default(300),
-    BENCH_DRAIN_SECONDS: z.coerce.number().positive().default(60),
+    /** The longest wait for the pipeline to empty after the ramp and after the steady phase. */
+    BENCH_DRAIN_SECONDS: z.coerce.number().positive().default(120),
     /** A stage keeps up while it moves at least this share of the offered rate. */
     BENCH_SATURATION_SHARE: z.coerce.number().min(0.1).max(1).default(0.9),
     BENCH_CONNECTIONS: z.coerce.number().int().positive().default(256),
@@ -193,20 +203,45 @@ async function counters(pool: Pool, admin: Admin): Promise<Counters> {
   };
 }
 
-/** Waits until every order in `orderIds` is handed over or failed, or the drain time is up. */
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+async function backlog(pool: Pool, admin: Admin): Promise<Backlog> {
+  return {
+    consumerLag: await consumerLag(admin, ORDER_FLOW_GROUPS, ORDER_FLOW_TOPICS),
+    outboxBacklog: await outboxBacklog(pool),
+  };
+}
+
+const total = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+
+/**
+ * Waits until every order in `orderIds` is handed over or failed and the order flow has
+ * nothing left in consumer lag or outboxes (an order handed over still has events behind
+ * it, the card-token key's destruction among them), or the drain time is up: the next phase
+ * then starts on an empty pipeline, not on the previous one's backlog.
+ */
 async function drain(
   pool: Pool,
+  admin: Admin,
   orderIds: readonly string[],
   seconds = config.BENCH_DRAIN_SECONDS,
-): Promise<{ seconds: number; unfinished: number }> {
+): Promise<Drain> {
   const started = Date.now();
   const deadline = started + seconds * 1000;
-  let unfinished = await countUnfinished(pool, orderIds);
-  while (unfinished > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    unfinished = await countUnfinished(pool, orderIds);
+  for (;;) {
+    const unfinished = await countUnfinished(pool, orderIds);
+    const left = unfinished === 0 ? await backlog(pool, admin) : undefined;
+    const empty =
+      left !== undefined && total(left.consumerLag) === 0 && total(left.outboxBacklog) === 0;
+    if (empty || Date.now() >= deadline) {
+      return {
+        seconds: (Date.now() - started) / 1000,
+        unfinished,
+        ...(left ?? (await backlog(pool, admin))),
+      };
+    }
+    await sleep(0.5);
   }
-  return { seconds: (Date.now() - started) / 1000, unfinished };
 }
 
 async function main(): Promise<void> {
@@ -214,8 +249,9 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   console.log(
-    `Pipeline benchmark: steady ${config.BENCH_STEADY_RATE}/s for ${config.BENCH_STEADY_SECONDS} s, ` +
-      `then ${config.BENCH_RAMP_RATES.join(', ')}/s for ${config.BENCH_STEP_SECONDS} s each until saturated; ` +
+    `Pipeline benchmark: ${config.BENCH_RAMP_RATES.join(', ')}/s for ${config.BENCH_STEP_SECONDS} s each until saturated, ` +
+      `then ${config.BENCH_STEADY_RATE === undefined ? 'half the highest rate kept up' : `${config.BENCH_STEADY_RATE}/s`} ` +
+      `for ${config.BENCH_STEADY_SECONDS} s; ` +
       `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; traces ${config.BENCH_TRACES}`,
   );
   const pipeline: Pipeline = await startPipeline(
@@ -256,19 +292,26 @@ async function main(): Promise<void> {
       config.BENCH_WARMUP_ORDERS / Math.min(100, config.BENCH_WARMUP_ORDERS),
     );
     // Consumers may still be joining their groups: the warm-up waits for them, up to two minutes.
-    const warmDrain = await drain(pool, warm.orderIds, Math.max(120, config.BENCH_DRAIN_SECONDS));
+    const warmDrain = await drain(
+      pool,
+      admin,
+      warm.orderIds,
+      Math.max(120, config.BENCH_DRAIN_SECONDS),
+    );
     console.log(
       `warm-up: ${warm.orderIds.length} orders, drained in ${warmDrain.seconds.toFixed(1)} s (${warmDrain.unfinished} unfinished)`,
     );
 
     // Raw bounds, measured now while the services idle: same broker, same database, messages
-    // of the size of the order-placed event, as many as the steady phase sends.
+    // of the size of the order-placed event, as many as the ramp's highest step would place.
     const { rows: sizeRows } = await pool.query<{ bytes: string | null }>(
       `SELECT avg(octet_length(value))::int AS bytes FROM checkout.outbox WHERE topic = $1`,
       [ORDER_PLACED],
     );
     const messageBytes = Number(sizeRows[0]?.bytes ?? 1_000) || 1_000;
-    const kafkaMessages = Math.round(config.BENCH_STEADY_RATE * config.BENCH_STEADY_SECONDS);
+    const kafkaMessages = Math.round(
+      Math.max(...config.BENCH_RAMP_RATES) * config.BENCH_STEP_SECONDS,
+    );
     const rawKafka: KafkaBaseline = await kafkaBaseline(
       config.KAFKA_BROKERS,
       kafkaMessages,
@@ -288,7 +331,7 @@ async function main(): Promise<void> {
     // phase's CPU to give the cost of an order itself.
     const idleBefore = await counters(pool, admin);
     sampler.start();
-    await new Promise((resolve) => setTimeout(resolve, config.BENCH_IDLE_SECONDS * 1000));
+    await sleep(config.BENCH_IDLE_SECONDS);
     const idle = {
       seconds: config.BENCH_IDLE_SECONDS,
       processes: sampler.stop(),
@@ -300,80 +343,86 @@ async function main(): Promise<void> {
       `idle: box ${idle.boxCpuPercent.toFixed(0)}% CPU, ${idle.transactionsPerSecond.toFixed(0)} transactions/s`,
     );
 
-    const measure = async (
-      name: string,
-      rate: number,
-      seconds: number,
-      drainAfter: boolean,
-    ): Promise<MeasuredPhase> => {
+    /** Offers `rate` orders/s for `seconds`, sampling CPU and counters over the offer only. */
+    const offer = async (rate: number, seconds: number) => {
       const before = await counters(pool, admin);
       sampler.start();
       const run = await generator.run(rate, seconds);
       const processes = sampler.stop();
       const boxCpuPercent = sampler.boxCpuPercent();
       const after = await counters(pool, admin);
-      const drained = drainAfter ? await drain(pool, run.orderIds) : undefined;
-      // A step's last orders need a moment to reach the carrier even when nothing lags.
-      if (!drainAfter)
-        await new Promise((r) => setTimeout(r, config.BENCH_STEP_SETTLE_SECONDS * 1000));
+      return { rate, run, processes, boxCpuPercent, before, after };
+    };
+    /** The figures of an offer, from the stage times recorded by the time it is called. */
+    const judge = async (
+      name: string,
+      { rate, run, processes, boxCpuPercent, before, after }: Awaited<ReturnType<typeof offer>>,
+    ): Promise<MeasuredPhase> => {
       // Stage times of earlier phases' stragglers count in this window too.
       await refresh([...stages.keys()].filter((id) => stages.get(id)?.handedOverAt === undefined));
       const orders = await refresh(run.orderIds);
       const accepted = Math.max(1, run.orderIds.length);
-      const figures = phaseFigures({
-        name,
-        offeredPerSecond: rate,
-        windowStart: run.windowStart,
-        windowEnd: run.windowEnd,
-        posted: run.posted,
-        refusedOrFailedPosts: run.failedPosts,
-        postLatenciesMs: run.postLatenciesMs,
-        orders,
-        allOrders: stages.values(),
-        saturationShare: config.BENCH_SATURATION_SHARE,
-      });
       const phase: MeasuredPhase = {
-        figures,
+        figures: phaseFigures({
+          name,
+          offeredPerSecond: rate,
+          windowStart: run.windowStart,
+          windowEnd: run.windowEnd,
+          posted: run.posted,
+          refusedOrFailedPosts: run.failedPosts,
+          postLatenciesMs: run.postLatenciesMs,
+          orders,
+          allOrders: stages.values(),
+          saturationShare: config.BENCH_SATURATION_SHARE,
+        }),
         processes,
         boxCpuPercent,
         commitsPerOrder: (after.commits - before.commits) / accepted,
         kafkaMessagesPerOrder: (after.kafkaMessages - before.kafkaMessages) / accepted,
-        ...(drained && { drain: drained }),
       };
       printPhase(phase);
       return phase;
     };
 
-    const steady = await measure(
-      `steady ${config.BENCH_STEADY_RATE}/s`,
-      config.BENCH_STEADY_RATE,
-      config.BENCH_STEADY_SECONDS,
-      true,
-    );
-
-    // What the steady phase left behind, if it outran the pipeline: the ramp starts on it.
-    const inFlightAtRampStart = await countUnfinished(pool, [...stages.keys()]);
+    // Ramp first, from a rate this box carries, so the steady phase can be placed below the
+    // rate it sustains. Each step is judged on its own orders after a short settle (a step's
+    // last orders need a moment to reach the carrier even when nothing lags), not a full
+    // drain: a step that leaves a backlog is the one that did not keep up, and ends the ramp.
     const ramp: MeasuredPhase[] = [];
     for (const rate of config.BENCH_RAMP_RATES) {
-      const step = await measure(`ramp ${rate}/s`, rate, config.BENCH_STEP_SECONDS, false);
+      const offered = await offer(rate, config.BENCH_STEP_SECONDS);
+      await sleep(config.BENCH_STEP_SETTLE_SECONDS);
+      const step = await judge(`ramp ${rate}/s`, offered);
       ramp.push(step);
       if (step.figures.saturated) break;
     }
-    const atEnd = {
-      consumerLag: await consumerLag(admin, ORDER_FLOW_GROUPS, ORDER_FLOW_TOPICS),
-      outboxBacklog: await outboxBacklog(pool),
-    };
+    const atRampEnd = await backlog(pool, admin);
     console.log(
-      `at the end of the ramp: lag ${JSON.stringify(atEnd.consumerLag)}, outbox ${JSON.stringify(atEnd.outboxBacklog)}`,
+      `at the end of the ramp: lag ${JSON.stringify(atRampEnd.consumerLag)}, outbox ${JSON.stringify(atRampEnd.outboxBacklog)}`,
     );
-    const rampOrderIds = [...stages.keys()];
-    const finalDrain = await drain(pool, rampOrderIds);
-    const afterDrain = {
-      seconds: finalDrain.seconds,
-      unfinished: finalDrain.unfinished,
-      consumerLag: await consumerLag(admin, ORDER_FLOW_GROUPS, ORDER_FLOW_TOPICS),
-      outboxBacklog: await outboxBacklog(pool),
-    };
+    // What the saturated step left behind would otherwise be served during the steady phase
+    // and count as its latency.
+    const drainAfterRamp = await drain(pool, admin, [...stages.keys()]);
+    const inFlightAtSteadyStart = drainAfterRamp.unfinished;
+    console.log(
+      `drained after the ramp in ${drainAfterRamp.seconds.toFixed(1)} s (${drainAfterRamp.unfinished} unfinished)`,
+    );
+
+    // The target states its p99 at half the sustained rate: the steady phase runs there, and
+    // is waited for until every one of its orders is through, so its percentiles count the
+    // slowest orders too.
+    const steadyPlan = planSteadyPhase({
+      ramp: ramp.map((step) => step.figures),
+      explicitRate: config.BENCH_STEADY_RATE,
+    });
+    console.log(`steady phase at ${steadyPlan.rate}/s (${steadyPlan.basis})`);
+    const steadyOffer = await offer(steadyPlan.rate, config.BENCH_STEADY_SECONDS);
+    const atEnd = await drain(pool, admin, [...stages.keys(), ...steadyOffer.run.orderIds]);
+    const steady = await judge(`steady ${steadyPlan.rate}/s`, steadyOffer);
+    console.log(
+      `at the end: ${atEnd.unfinished} unfinished after ${atEnd.seconds.toFixed(1)} s of drain, ` +
+        `lag ${JSON.stringify(atEnd.consumerLag)}, outbox ${JSON.stringify(atEnd.outboxBacklog)}`,
+    );
 
     const result: PipelineBenchResult & { config: typeof config } = {
       at: started.toISOString(),
@@ -386,12 +435,14 @@ async function main(): Promise<void> {
       config,
       baselines: { kafka: rawKafka, postgres: rawPostgres },
       idle,
-      inFlightAtRampStart,
       loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
-      steady,
       ramp,
+      atRampEnd,
+      drainAfterRamp,
+      steadyPlan,
+      steady,
+      inFlightAtSteadyStart,
       atEnd,
-      afterDrain,
       errors: generator.errorSummary(),
     };
     const markdown = renderMarkdown(result);

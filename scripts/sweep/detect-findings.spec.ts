@@ -35,4 +35,12 @@ describe('leak sweep detectors', () => {
       'customer.email',
     ]);
   });
+
+  it("reads the fuzz tier's half-megabyte hostile values in one pass", () => {
+    const halfMegabyte = 1 << 19;
+    expect(find('a'.repeat(halfMegabyte))).toEqual([]);
+    expect(find(`${'a1'.repeat(halfMegabyte / 2)} card 4242 4242 4242 4242`)).toEqual([
+      'card.number',
+    ]);
+  });
 });

@@ -200,7 +200,9 @@ export function splitLogs(output: string): SweptText[] {
   for (const line of output.split('\n')) {
     const match = /^([a-z-]+)\s*\| (.*)$/.exec(line);
     const app = match?.[1] ?? 'lumen';
-    byApp.set(app, [...(byApp.get(app) ?? []), match?.[2] ?? line]);
+    const lines = byApp.get(app) ?? [];
+    lines.push(match?.[2] ?? line);
+    byApp.set(app, lines);
   }
   return [...byApp].map(([app, lines]) => ({ location: `logs:${app}`, text: lines.join('\n') }));
 }

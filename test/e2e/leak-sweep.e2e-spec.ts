@@ -6,15 +6,7 @@ import { printSweepReport, runLeakSweep } from '../../scripts/sweep/leak-sweep';
  * allows them (the delivery address at the carrier, the card token at the gateway), and the
  * carrier receives exactly the allow-listed fields.
  */
-/**
- * Out of the default suite for now: in the last run of this session the sweep ran past the e2e
- * timeout after the fuzz tier had filled the shared topics (dead letters included) with
- * hostile values of up to 480 KB, which the sweep reads from offset 0 and scans (cause not yet
- * confirmed). `npm run sweep` runs it as before; `LUMEN_E2E_SWEEP=on npm test` includes it.
- */
-const describeSweep = process.env.LUMEN_E2E_SWEEP === 'on' ? describe : describe.skip;
-
-describeSweep('leak sweep', () => {
+describe('leak sweep', () => {
   let pipeline: Pipeline;
   beforeAll(async () => (pipeline = await startPipeline({ LUMEN_DRIVER: 'off' })));
   afterAll(() => pipeline.stop());

@@ -16,6 +16,7 @@ import {
   protoPollutionKey,
   textWithCardNumber,
 } from './hostile-input';
+import { recordInjection } from './injected-records';
 
 /** The header every hostile message carries, so its dead letter can be told apart. */
 export const FUZZ_CASE_HEADER = 'lumen-fuzz-case';
@@ -310,7 +311,10 @@ export async function publishEach(
     logger: silentLogger,
   });
   try {
-    for (const message of messages) await publisher.send([message]);
+    for (const message of messages) {
+      recordInjection(brokers, message.topic);
+      await publisher.send([message]);
+    }
   } finally {
     await publisher.disconnect();
   }
