@@ -43,4 +43,25 @@ describe('leak sweep detectors', () => {
       'card.number',
     ]);
   });
+
+  it('finds phone numbers as people write them, not timestamps or counters', () => {
+    expect(find('call +44 7700 900123 or +1 (555) 010-0199')).toEqual(['phone', 'phone']);
+    expect(find('"line":"tel 07700 900123"')).toEqual(['phone']);
+    expect(find('"time":1795598779873 lumen_orders_total 4412 le="0.25" 123456789')).toEqual([]);
+    expect(find('at 2026-11-25T14:58:34.123+00:00 v1.2.3')).toEqual([]);
+  });
+
+  it("finds client IP addresses, not the box's own or version numbers", () => {
+    expect(find('"ip":"203.0.113.7" from 10.1.2.3')).toEqual(['ip.address', 'ip.address']);
+    expect(find('listening on 127.0.0.1:3000 and 0.0.0.0, kafka 4.4.0, 1.2.3.999')).toEqual([]);
+  });
+
+  it('reports a planted phone number or address once, under its marker', () => {
+    expect(
+      find('tel +44 7700 910000, from 203.0.113.10', {
+        'customer.phone': '+44 7700 910000',
+        'client.ip': '203.0.113.10',
+      }),
+    ).toEqual(['customer.phone', 'client.ip']);
+  });
 });

@@ -7,7 +7,7 @@ import {
   signedBytesOf,
   type ServiceName,
 } from '#lumen/contracts';
-import { loadEventSigner } from '#lumen/crypto';
+import { loadEventSigner, seal, type DataKey } from '#lumen/crypto';
 import { KafkaJsBroker, silentLogger, type OutgoingMessage } from '#lumen/messaging';
 import {
   hostileJsonText,
@@ -298,6 +298,79 @@ export async function expectAllDeadLettered(
     .filter((c) => !watch.arrived.has(c.caseId))
     .map((c) => `${c.kind} on ${c.message.topic}`);
   if (missing.length > 0) throw new Error(`never dead-lettered: ${missing.join('; ')}`);
+}
+
+/** What a consuming service's fuzz spec says of one topic it consumes. */
+export interface ConsumedTopic {
+  readonly owner: ServiceName;
+  readonly impostor: ServiceName;
+  /** A payload the topic's schema accepts. */
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Samples `runsPerTopic` hostile messages for every topic a service consumes (each topic's
+ * "other topic" is the next one in the list), publishes them and waits until `watch` has seen
+ * every one dead-lettered.
+ */
+export async function expectHostileEventsDeadLettered(options: {
+  readonly brokers: string;
+  readonly watch: DeadLetterWatch;
+  readonly keysDir: string;
+  readonly consumed: Readonly<Record<string, ConsumedTopic>>;
+  readonly runsPerTopic: number;
+  readonly timeoutMs: number;
+}): Promise<void> {
+  const topics = Object.keys(options.consumed);
+  const cases: HostileEvent[] = topics.flatMap((topic, i) => {
+    const spec = options.consumed[topic];
+    if (spec === undefined) return [];
+    return fc.sample(
+      hostileEvents({
+        topic,
+        owner: spec.owner,
+        impostor: spec.impostor,
+        otherTopic: topics[(i + 1) % topics.length] ?? topic,
+        keysDir: options.keysDir,
+        validPayload: spec.payload,
+      }),
+      { numRuns: options.runsPerTopic },
+    );
+  });
+  await publishEach(
+    options.brokers,
+    cases.map((c) => c.message),
+  );
+  await expectAllDeadLettered(options.watch, cases, options.timeoutMs);
+}
+
+/**
+ * A `checkout.order.placed.v1` payload the schema accepts, its personal fields and card token
+ * sealed with `key` for `subject`: the base the hostile messages on that topic mutate.
+ */
+export function validOrderPlacedPayload(
+  orderId: string,
+  key: DataKey,
+  subject: string,
+): Record<string, unknown> {
+  const sealed = (field: string) => seal('x', key, { field, subject });
+  return {
+    orderId,
+    storefrontId: 'shop-fuzz',
+    customerId: randomUUID(),
+    placedAt: new Date().toISOString(),
+    policyVersion: '2026-11-25',
+    currency: 'GBP',
+    totalMinor: 1_250,
+    items: [{ sku: 'SKU-MUG', quantity: 1, unitPriceMinor: 1_250 }],
+    payment: { gateway: 'simulator', cardToken: sealed('payment.cardToken') },
+    delivery: { address: sealed('delivery.address') },
+    customer: {
+      name: sealed('customer.name'),
+      email: sealed('customer.email'),
+      phone: sealed('customer.phone'),
+    },
+  };
 }
 
 /** Sends each message on its own (a batch of large values would exceed the broker's request limit). */

@@ -392,6 +392,58 @@ export function isCleanRefusal(answer: FuzzAnswer): boolean {
 }
 
 /**
+ * Expects `answer` to be a clean refusal, failing with the input that drew it (`{ body }`,
+ * `{ headers }`, …) beside the status, so a shrunk counterexample names what was sent.
+ */
+export function expectCleanRefusal(answer: FuzzAnswer, input: Record<string, unknown>): void {
+  expect({ ...input, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
+    ...input,
+    status: answer.status,
+    clean: true,
+  });
+}
+
+/**
+ * POSTs `body` as JSON with `headers` and expects a clean refusal that left `state` (the row
+ * counts, say) as it found it.
+ */
+export async function expectPostRefusedChangingNothing(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  state: () => Promise<unknown>,
+): Promise<void> {
+  const before = await state();
+  const answer = await send(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body,
+  });
+  expectCleanRefusal(answer, { body });
+  expect(await state()).toEqual(before);
+}
+
+/**
+ * Expects a JSON body of `bytes` (over the route's limit) to be refused with 413, and one of
+ * ten megabytes declared but never sent to be refused before it arrives, changing nothing.
+ */
+export async function expectOversizedPostRefused(
+  url: string,
+  bytes: number,
+  state: () => Promise<unknown>,
+): Promise<void> {
+  const before = await state();
+  const answer = await send(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: oversizedJsonBody(bytes),
+  });
+  expect(answer.status).toBe(413);
+  expect(await sendDeclaringLength(url, 10 * 1024 * 1024)).toBe(413);
+  expect(await state()).toEqual(before);
+}
+
+/**
  * Declares a body of `declaredBytes` and sends almost none of it, over a raw socket (fetch
  * will not lie about a length): a server that refuses early answers at once, with the status
  * returned here; one that waits for the body times out (status 0).

@@ -1,23 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { signCarrierMessage } from '#lumen/carrier';
-import { DataKey, seal } from '#lumen/crypto';
+import { DataKey } from '#lumen/crypto';
 import {
   DeadLetterWatch,
-  expectAllDeadLettered,
-  hostileEvents,
-  publishEach,
-  type HostileEvent,
+  expectHostileEventsDeadLettered,
+  validOrderPlacedPayload,
 } from '../../../test/support/hostile-events';
 import {
+  expectOversizedPostRefused,
+  expectPostRefusedChangingNothing,
   FUZZ_RUNS,
   hostileBodyText,
   hostileString,
-  isCleanRefusal,
-  oversizedJsonBody,
   rowCounts,
-  send,
-  sendDeclaringLength,
 } from '../../../test/support/hostile-input';
 import {
   expectEventually,
@@ -83,18 +79,7 @@ describe('fulfilment under hostile input (fuzz)', () => {
               : signing === 'unsigned'
                 ? {}
                 : signing;
-          const before = await everything();
-          const answer = await send(h.callbackUrl, {
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/json' },
-            body,
-          });
-          expect({ body, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
-            body,
-            status: answer.status,
-            clean: true,
-          });
-          expect(await everything()).toEqual(before);
+          await expectPostRefusedChangingNothing(h.callbackUrl, body, headers, everything);
         },
       ),
       { numRuns: FUZZ_RUNS },
@@ -102,42 +87,17 @@ describe('fulfilment under hostile input (fuzz)', () => {
   });
 
   it('refuses a body over the limit with 413 before reading it', async () => {
-    const before = await everything();
-    const answer = await send(h.callbackUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: oversizedJsonBody(16 * 1024),
-    });
-    expect(answer.status).toBe(413);
-    expect(await sendDeclaringLength(h.callbackUrl, 10 * 1024 * 1024)).toBe(413);
-    expect(await everything()).toEqual(before);
+    await expectOversizedPostRefused(h.callbackUrl, 16 * 1024, everything);
   });
 
   it('dead-letters every hostile message on every consumed topic, storing and publishing nothing', async () => {
     const key = new DataKey('dk_fuzz', randomBytes(32));
-    const sealed = (field: string) => seal('x', key, { field, subject: 'customer:fuzz' });
     const orderId = randomUUID();
     const consumed = {
       'checkout.order.placed.v1': {
         owner: 'checkout',
         impostor: 'payment',
-        payload: {
-          orderId,
-          storefrontId: 'shop-fuzz',
-          customerId: randomUUID(),
-          placedAt: new Date().toISOString(),
-          policyVersion: '2026-11-25',
-          currency: 'GBP',
-          totalMinor: 1_250,
-          items: [{ sku: 'SKU-MUG', quantity: 1, unitPriceMinor: 1_250 }],
-          payment: { gateway: 'simulator', cardToken: sealed('payment.cardToken') },
-          delivery: { address: sealed('delivery.address') },
-          customer: {
-            name: sealed('customer.name'),
-            email: sealed('customer.email'),
-            phone: sealed('customer.phone'),
-          },
-        },
+        payload: validOrderPlacedPayload(orderId, key, 'customer:fuzz'),
       },
       'payment.payment.confirmed.v1': {
         owner: 'payment',
@@ -172,29 +132,18 @@ describe('fulfilment under hostile input (fuzz)', () => {
         },
       },
     } as const;
-    const topics = Object.keys(consumed) as (keyof typeof consumed)[];
     const watch = new DeadLetterWatch(KAFKA_BROKERS);
-    await watch.start(topics);
+    await watch.start(Object.keys(consumed));
     try {
       const before = await everything();
-      const cases: HostileEvent[] = topics.flatMap((topic, i) =>
-        fc.sample(
-          hostileEvents({
-            topic,
-            owner: consumed[topic].owner,
-            impostor: consumed[topic].impostor,
-            otherTopic: topics[(i + 1) % topics.length] ?? topic,
-            keysDir: h.keysDir,
-            validPayload: consumed[topic].payload,
-          }),
-          { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 4)) },
-        ),
-      );
-      await publishEach(
-        KAFKA_BROKERS,
-        cases.map((c) => c.message),
-      );
-      await expectAllDeadLettered(watch, cases, 60_000);
+      await expectHostileEventsDeadLettered({
+        brokers: KAFKA_BROKERS,
+        watch,
+        keysDir: h.keysDir,
+        consumed,
+        runsPerTopic: Math.max(4, Math.ceil(FUZZ_RUNS / 4)),
+        timeoutMs: 60_000,
+      });
       expect(await everything()).toEqual(before);
       expect(h.topics.for(orderId)).toEqual([]);
 

@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { LUMEN_TOPICS, SERVICE_NAMES, topicSpecsOf } from '#lumen/contracts';
-import { DataKey, ensureServiceKeys, seal } from '#lumen/crypto';
+import { DataKey, ensureServiceKeys } from '#lumen/crypto';
 import { createDataSource, migrate } from '#lumen/database';
 import { KafkaJsBroker, silentLogger } from '#lumen/messaging';
 import { pinnedRootToFile, signMessage, type CertifiedKey } from '#lumen/payment-gateway';
@@ -17,21 +17,18 @@ import {
 } from '../../../test/support/gateway-simulator.harness';
 import {
   DeadLetterWatch,
-  expectAllDeadLettered,
+  expectHostileEventsDeadLettered,
   genuineEvent,
-  hostileEvents,
   publishEach,
   startConsumerGroupAtEnd,
-  type HostileEvent,
+  validOrderPlacedPayload,
 } from '../../../test/support/hostile-events';
 import {
+  expectOversizedPostRefused,
+  expectPostRefusedChangingNothing,
   FUZZ_RUNS,
   hostileBodyText,
-  isCleanRefusal,
-  oversizedJsonBody,
   rowCounts,
-  send,
-  sendDeclaringLength,
 } from '../../../test/support/hostile-input';
 import {
   startPrivacyService,
@@ -162,61 +159,29 @@ describe('payment under hostile input (fuzz)', () => {
         const headers = signed
           ? signMessage(merchant, { kind: 'notification', target: '/gateway/notifications', body })
           : {};
-        const before = await everything();
-        const answer = await send(`${paymentUrl}/gateway/notifications`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
+        await expectPostRefusedChangingNothing(
+          `${paymentUrl}/gateway/notifications`,
           body,
-        });
-        expect({ body, status: answer.status, clean: isCleanRefusal(answer) }).toEqual({
-          body,
-          status: answer.status,
-          clean: true,
-        });
-        expect(await everything()).toEqual(before);
+          headers,
+          everything,
+        );
       }),
       { numRuns: FUZZ_RUNS },
     );
   });
 
   it('refuses a body over the limit with 413 before reading it', async () => {
-    const url = `${paymentUrl}/gateway/notifications`;
-    const before = await everything();
-    const answer = await send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: oversizedJsonBody(32 * 1024),
-    });
-    expect(answer.status).toBe(413);
-    expect(await sendDeclaringLength(url, 10 * 1024 * 1024)).toBe(413);
-    expect(await everything()).toEqual(before);
+    await expectOversizedPostRefused(`${paymentUrl}/gateway/notifications`, 32 * 1024, everything);
   });
 
   it('dead-letters every hostile message on every consumed topic: no payment, no gateway call, no outbox row', async () => {
     const key = new DataKey('dk_fuzz', randomBytes(32));
-    const sealed = (field: string) => seal('x', key, { field, subject: 'order:fuzz' });
     const orderId = randomUUID();
     const consumed = {
       'checkout.order.placed.v1': {
         owner: 'checkout',
         impostor: 'fulfilment',
-        payload: {
-          orderId,
-          storefrontId: 'shop-fuzz',
-          customerId: randomUUID(),
-          placedAt: new Date().toISOString(),
-          policyVersion: '2026-11-25',
-          currency: 'GBP',
-          totalMinor: 1_250,
-          items: [{ sku: 'SKU-MUG', quantity: 1, unitPriceMinor: 1_250 }],
-          payment: { gateway: 'simulator', cardToken: sealed('payment.cardToken') },
-          delivery: { address: sealed('delivery.address') },
-          customer: {
-            name: sealed('customer.name'),
-            email: sealed('customer.email'),
-            phone: sealed('customer.phone'),
-          },
-        },
+        payload: validOrderPlacedPayload(orderId, key, 'order:fuzz'),
       },
       'fulfilment.shipment.failed.v1': {
         owner: 'fulfilment',
@@ -230,29 +195,18 @@ describe('payment under hostile input (fuzz)', () => {
         },
       },
     } as const;
-    const topics = Object.keys(consumed) as (keyof typeof consumed)[];
     const watch = new DeadLetterWatch(KAFKA_BROKERS, consumerGroup);
-    await watch.start(topics);
+    await watch.start(Object.keys(consumed));
     try {
       const [before, journalBefore] = [await everything(), await journalSize()];
-      const cases: HostileEvent[] = topics.flatMap((topic, i) =>
-        fc.sample(
-          hostileEvents({
-            topic,
-            owner: consumed[topic].owner,
-            impostor: consumed[topic].impostor,
-            otherTopic: topics[(i + 1) % topics.length] ?? topic,
-            keysDir,
-            validPayload: consumed[topic].payload,
-          }),
-          { numRuns: Math.max(4, Math.ceil(FUZZ_RUNS / 2)) },
-        ),
-      );
-      await publishEach(
-        KAFKA_BROKERS,
-        cases.map((c) => c.message),
-      );
-      await expectAllDeadLettered(watch, cases, 90_000);
+      await expectHostileEventsDeadLettered({
+        brokers: KAFKA_BROKERS,
+        watch,
+        keysDir,
+        consumed,
+        runsPerTopic: Math.max(4, Math.ceil(FUZZ_RUNS / 2)),
+        timeoutMs: 90_000,
+      });
       expect(await everything()).toEqual(before);
       expect(await journalSize()).toBe(journalBefore);
 

@@ -28,6 +28,7 @@ export {
 export { kafkaCheck, postgresCheck, redisCheck } from './health/dependency-checks';
 export { MetricsModule } from './nest/metrics.module';
 export type { MetricsModuleOptions } from './nest/metrics.options';
+export { PeriodicReadingProvider } from './nest/periodic-reading.provider';
 export {
   defineCounter,
   defineGauge,
@@ -37,4 +38,8 @@ export {
   metricsRegistry,
   startProcessMetrics,
 } from './registry/metrics.registry';
-export { startPeriodicReading, type PeriodicReadingOptions } from './registry/periodic-reading';
+export {
+  setStatusCounts,
+  startPeriodicReading,
+  type PeriodicReadingOptions,
+} from './registry/periodic-reading';

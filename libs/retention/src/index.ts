@@ -6,6 +6,11 @@ export {
   type SqlRunner,
 } from './messaging-purge';
 export {
+  deletePublishedOutboxByKey,
+  outboxEventsByKey,
+  type KeyedOutboxEvent,
+} from './outbox-by-key';
+export {
   RetentionJob,
   type RetentionJobOptions,
   type RetentionLogger,

@@ -28,6 +28,19 @@ export const ROLE_PURPOSES: Readonly<Record<StaffRole, readonly Purpose[]>> = {
   operations: ['service-monitoring'],
 };
 
+/**
+ * The purposes one order's records may be read for, wherever they are kept (checkout's order,
+ * fulfilment's shipment): every purpose but an erasure request, which is carried out by the
+ * services themselves and needs nobody to read the order first.
+ */
+export const ORDER_RECORD_PURPOSES: readonly Purpose[] = [
+  'order-fulfilment',
+  'customer-support',
+  'subject-access-request',
+  'legal-disclosure',
+  'service-monitoring',
+];
+
 /** A reference ties a read to the case behind it: `order:<id>`, `ticket:<id>`, … */
 export const REFERENCE_KINDS = ['order', 'ticket', 'subject-request', 'disclosure'] as const;
 const REFERENCE_PATTERN = new RegExp(`^(${REFERENCE_KINDS.join('|')}):[A-Za-z0-9_-]{1,64}$`);

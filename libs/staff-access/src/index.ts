@@ -12,6 +12,7 @@ export {
   isPurpose,
   isReference,
   isStaffRole,
+  ORDER_RECORD_PURPOSES,
   PURPOSES,
   REFERENCE_KINDS,
   ROLE_PURPOSES,
@@ -48,8 +49,10 @@ export {
   type Access,
   type Principal,
   type StaffAccessOptions,
+  ORDER_RECORD_ACCESS,
   type StaffAccessRule,
 } from './staff-access.guard';
+export { staffAccessProviders, type StaffAccessSettings } from './staff-access.providers';
 export {
   fromBase32,
   generateTotpSecret,

@@ -15,7 +15,13 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SERVICE_REQUEST_HEADERS, verifyServiceRequest, type KeyRing } from '#lumen/crypto';
-import { decidePurpose, type Purpose, type StaffRole } from './access-policy';
+import {
+  decidePurpose,
+  ORDER_RECORD_PURPOSES,
+  STAFF_ROLES,
+  type Purpose,
+  type StaffRole,
+} from './access-policy';
 import {
   AuditUnavailableError,
   type PersonalDataAuditLog,
@@ -61,6 +67,20 @@ export interface StaffAccessRule {
     readonly purposes: readonly Purpose[];
   };
 }
+
+/**
+ * Reading one order's records in the service that keeps them (checkout's order, fulfilment's
+ * shipment, under `:orderId`): any staff role or privacy's signed request, for an order-record
+ * purpose; the read is audited against the order as its subject.
+ */
+export const ORDER_RECORD_ACCESS: StaffAccessRule = {
+  roles: [...STAFF_ROLES],
+  services: ['privacy'],
+  personalData: {
+    subject: (params) => `order:${params['orderId'] ?? ''}`,
+    purposes: ORDER_RECORD_PURPOSES,
+  },
+};
 
 export interface StaffAccessOptions {
   readonly keyRing: KeyRing;

@@ -1,13 +1,6 @@
 import { Module } from '@nestjs/common';
-import { loadEventSigner, loadKeyRing } from '#lumen/crypto';
-import {
-  HttpPersonalDataAuditLog,
-  PersonalDataAuditLog,
-  STAFF_ACCESS_OPTIONS,
-  StaffAccessGuard,
-  type StaffAccessOptions,
-} from '#lumen/staff-access';
-import { CHECKOUT_CONFIG, type CheckoutConfig } from '../config/checkout.config';
+import { staffAccessProviders } from '#lumen/staff-access';
+import { CHECKOUT_CONFIG } from '../config/checkout.config';
 import { KeysModule } from '../keys/keys.module';
 import { StaffOrdersController } from './api/staff-orders.controller';
 import { ReadOrderForStaff } from './application/read-order-for-staff.use-case';
@@ -20,26 +13,9 @@ import { TypeOrmStaffOrderReader } from './infrastructure/type-orm-staff-order.r
   controllers: [StaffOrdersController],
   providers: [
     ReadOrderForStaff,
-    StaffAccessGuard,
     { provide: StaffOrderReader, useClass: TypeOrmStaffOrderReader },
-    {
-      // Reads are recorded in privacy's audit log, each report signed with checkout's key.
-      provide: PersonalDataAuditLog,
-      inject: [CHECKOUT_CONFIG],
-      useFactory: (config: CheckoutConfig) =>
-        new HttpPersonalDataAuditLog({
-          baseUrl: config.keyServiceUrl,
-          signer: loadEventSigner(config.keysDir, 'checkout'),
-        }),
-    },
-    {
-      provide: STAFF_ACCESS_OPTIONS,
-      inject: [CHECKOUT_CONFIG, PersonalDataAuditLog],
-      useFactory: (config: CheckoutConfig, audit: PersonalDataAuditLog): StaffAccessOptions => ({
-        keyRing: loadKeyRing(config.keysDir),
-        audit,
-      }),
-    },
+    // Reads are recorded in privacy's audit log, each report signed with checkout's key.
+    ...staffAccessProviders(CHECKOUT_CONFIG, 'checkout'),
   ],
 })
 export class StaffModule {}

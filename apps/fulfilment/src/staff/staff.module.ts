@@ -1,13 +1,6 @@
 import { Module } from '@nestjs/common';
-import { loadEventSigner, loadKeyRing } from '#lumen/crypto';
-import {
-  HttpPersonalDataAuditLog,
-  PersonalDataAuditLog,
-  STAFF_ACCESS_OPTIONS,
-  StaffAccessGuard,
-  type StaffAccessOptions,
-} from '#lumen/staff-access';
-import { FULFILMENT_CONFIG, type FulfilmentConfig } from '../config/fulfilment.config';
+import { staffAccessProviders } from '#lumen/staff-access';
+import { FULFILMENT_CONFIG } from '../config/fulfilment.config';
 import { ShipmentsModule } from '../shipments/shipments.module';
 import { StaffShipmentsController } from './api/staff-shipments.controller';
 import {
@@ -22,25 +15,9 @@ import { TypeOrmStaffShipmentReader } from './infrastructure/type-orm-staff-ship
   controllers: [StaffShipmentsController],
   providers: [
     ReadShipmentForStaff,
-    StaffAccessGuard,
     { provide: StaffShipmentReader, useClass: TypeOrmStaffShipmentReader },
-    {
-      provide: PersonalDataAuditLog,
-      inject: [FULFILMENT_CONFIG],
-      useFactory: (config: FulfilmentConfig) =>
-        new HttpPersonalDataAuditLog({
-          baseUrl: config.keyServiceUrl,
-          signer: loadEventSigner(config.keysDir, 'fulfilment'),
-        }),
-    },
-    {
-      provide: STAFF_ACCESS_OPTIONS,
-      inject: [FULFILMENT_CONFIG, PersonalDataAuditLog],
-      useFactory: (config: FulfilmentConfig, audit: PersonalDataAuditLog): StaffAccessOptions => ({
-        keyRing: loadKeyRing(config.keysDir),
-        audit,
-      }),
-    },
+    // Reads are recorded in privacy's audit log, each report signed with fulfilment's key.
+    ...staffAccessProviders(FULFILMENT_CONFIG, 'fulfilment'),
   ],
 })
 export class StaffModule {}

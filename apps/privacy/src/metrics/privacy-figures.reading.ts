@@ -1,11 +1,6 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { startPeriodicReading } from '#lumen/metrics';
+import { PeriodicReadingProvider } from '#lumen/metrics';
 import { privacyMetrics } from './privacy.metrics';
 
 /**
@@ -20,27 +15,13 @@ const REQUEST_KINDS = ['access', 'erasure'] as const;
 
 /** Keeps live data-key counts and privacy-request deadlines current, every few seconds. */
 @Injectable()
-export class PrivacyFiguresReading implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PrivacyFiguresReading.name);
-  private stop: (() => Promise<void>) | undefined;
-
-  constructor(private readonly dataSource: DataSource) {}
-
-  onApplicationBootstrap(): void {
-    this.stop = startPeriodicReading({
-      read: () => this.read(),
-      onError: (error) => {
-        this.logger.debug(`privacy figures not read: ${String(error)}`);
-      },
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop?.();
+export class PrivacyFiguresReading extends PeriodicReadingProvider {
+  constructor(private readonly dataSource: DataSource) {
+    super('privacy figures');
   }
 
   /** `now` is the reading's clock: the tests set it to a summer night. */
-  async read(now: Date = new Date()): Promise<void> {
+  override async read(now: Date = new Date()): Promise<void> {
     const keys = await this.dataSource.query<{ purpose: string; keys: number }[]>(
       'SELECT purpose, count(*)::int AS keys FROM data_keys WHERE destroyed_at IS NULL GROUP BY purpose',
     );

@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import type { Gauge } from 'prom-client';
 
 export interface PeriodicReadingOptions {
   /** Reads the figures and sets gauges; a failure is reported to `onError` and retried next tick. */
@@ -32,4 +33,18 @@ export function startPeriodicReading(options: PeriodicReadingOptions): () => Pro
     clearInterval(timer);
     await reading;
   };
+}
+
+/**
+ * Sets a gauge labelled by status to counts read with `GROUP BY status`. Every known status gets
+ * a value, 0 where no row counts it: a status that empties must fall to 0 rather than keep its
+ * last count, and one the table has never held still shows as 0 on the dashboards.
+ */
+export function setStatusCounts(
+  gauge: Gauge<'status'>,
+  statuses: readonly string[],
+  rows: readonly { readonly status: string; readonly count: number }[],
+): void {
+  const counts = new Map(rows.map((row) => [row.status, row.count]));
+  for (const status of statuses) gauge.set({ status }, counts.get(status) ?? 0);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { affectedRows } from '#lumen/retention';
+import { affectedRows, deletePublishedOutboxByKey, outboxEventsByKey } from '#lumen/retention';
 import { isOrderStatus, type OrderStatus } from '../../orders/domain/order-status';
 import {
   CustomerDataRepository,
@@ -108,27 +108,8 @@ export class TypeOrmCustomerDataRepository extends CustomerDataRepository {
     tx: EntityManager,
     orderIds: readonly string[],
   ): Promise<OutboxEventRecord[]> {
-    if (orderIds.length === 0) return [];
-    const rows: {
-      event_id: string;
-      topic: string;
-      message_key: string;
-      value: Buffer;
-      created_at: Date;
-      published_at: Date | null;
-    }[] = await tx.query(
-      `SELECT event_id, topic, message_key, value, created_at, published_at FROM outbox
-       WHERE message_key = ANY($1::text[]) ORDER BY id`,
-      [orderIds],
-    );
-    return rows.map((row) => ({
-      eventId: row.event_id,
-      topic: row.topic,
-      orderId: row.message_key,
-      createdAt: row.created_at,
-      publishedAt: row.published_at,
-      envelope: JSON.parse(row.value.toString('utf8')) as { payload: unknown },
-    }));
+    const events = await outboxEventsByKey(tx, orderIds);
+    return events.map(({ messageKey, ...event }) => ({ ...event, orderId: messageKey }));
   }
 
   override async erase(
@@ -144,14 +125,7 @@ export class TypeOrmCustomerDataRepository extends CustomerDataRepository {
     const idempotencyRecordsDeleted = affectedRows(
       await tx.query(`DELETE FROM idempotency_keys WHERE order_id = ANY($1::uuid[])`, [orderIds]),
     );
-    // Unpublished events stay: their state change committed and downstream services must
-    // still hear of it; their sealed fields are unreadable already (the keys are destroyed).
-    const outboxEventsDeleted = affectedRows(
-      await tx.query(
-        `DELETE FROM outbox WHERE message_key = ANY($1::text[]) AND published_at IS NOT NULL`,
-        [orderIds],
-      ),
-    );
+    const outboxEventsDeleted = await deletePublishedOutboxByKey(tx, orderIds);
     const ordersMasked = affectedRows(
       await tx.query(
         `UPDATE orders SET customer_id = NULL, customer_name = NULL, customer_email = NULL,

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
+import { CurrentAccess, ORDER_RECORD_ACCESS, StaffAccess, type Access } from '#lumen/staff-access';
 import {
   ReadShipmentForStaff,
   type StaffShipmentView,
@@ -12,20 +12,7 @@ export class StaffShipmentsController {
   constructor(private readonly readShipment: ReadShipmentForStaff) {}
 
   @Get(':orderId')
-  @StaffAccess({
-    roles: [...STAFF_ROLES],
-    services: ['privacy'],
-    personalData: {
-      subject: (params) => `order:${params['orderId'] ?? ''}`,
-      purposes: [
-        'order-fulfilment',
-        'customer-support',
-        'subject-access-request',
-        'legal-disclosure',
-        'service-monitoring',
-      ],
-    },
-  })
+  @StaffAccess(ORDER_RECORD_ACCESS)
   async read(
     @Param('orderId', new ParseUUIDPipe()) orderId: string,
     @CurrentAccess() access: Access,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { affectedRows } from '#lumen/retention';
+import { affectedRows, deletePublishedOutboxByKey, outboxEventsByKey } from '#lumen/retention';
 import {
   FulfilmentCustomerDataRepository,
   type CustomerShipmentRecord,
@@ -90,27 +90,11 @@ export class TypeOrmFulfilmentCustomerDataRepository extends FulfilmentCustomerD
     tx: EntityManager,
     orderIds: readonly string[],
   ): Promise<FulfilmentEventRecord[]> {
-    if (orderIds.length === 0) return [];
-    const rows: {
-      event_id: string;
-      topic: string;
-      message_key: string;
-      value: Buffer;
-      created_at: Date;
-      published_at: Date | null;
-    }[] = await tx.query(
-      `SELECT event_id, topic, message_key, value, created_at, published_at FROM outbox
-       WHERE message_key = ANY($1::text[]) ORDER BY id`,
-      [orderIds],
-    );
-    return rows.map((row) => ({
-      eventId: row.event_id,
-      topic: row.topic,
-      orderId: row.message_key,
-      createdAt: row.created_at,
-      publishedAt: row.published_at,
-      payload: (JSON.parse(row.value.toString('utf8')) as { payload: Record<string, unknown> })
-        .payload,
+    const events = await outboxEventsByKey(tx, orderIds);
+    return events.map(({ messageKey, envelope, ...event }) => ({
+      ...event,
+      orderId: messageKey,
+      payload: envelope.payload,
     }));
   }
 
@@ -140,12 +124,7 @@ export class TypeOrmFulfilmentCustomerDataRepository extends FulfilmentCustomerD
       [customerId, at],
     );
     const orderIds = unlinked.map((row) => row.order_id);
-    const outboxEventsDeleted = affectedRows(
-      await tx.query(
-        `DELETE FROM outbox WHERE message_key = ANY($1::text[]) AND published_at IS NOT NULL`,
-        [orderIds],
-      ),
-    );
+    const outboxEventsDeleted = await deletePublishedOutboxByKey(tx, orderIds);
     return { addressesDeleted, ordersUnlinked: orderIds.length, outboxEventsDeleted };
   }
 }
