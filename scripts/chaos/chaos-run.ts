@@ -121,9 +121,7 @@ export async function runChaos(pipeline: Pipeline, options: ChaosOptions): Promi
       injections.push({ atMs, ...done });
       log(
         `chaos: +${(atMs / 1000).toFixed(1)}s ${done.kind} ${done.target}: ${done.detail}` +
-          (done.recoveryMs === undefined
-            ? ''
-            : `, back in ${(done.recoveryMs / 1000).toFixed(1)}s`),
+          recoveryText(done),
       );
     } catch (error) {
       const detail = `FAILED: ${error instanceof Error ? error.message : String(error)}`;
@@ -238,6 +236,13 @@ async function inject(
   }
 }
 
+/** ", back in 4.2s (ready in 11.0s)": HTTP answering again, then the service ready again. */
+function recoveryText({ recoveryMs, readyMs }: Pick<Injection, 'recoveryMs' | 'readyMs'>): string {
+  if (recoveryMs === undefined) return '';
+  const ready = readyMs === undefined ? '' : ` (ready in ${(readyMs / 1000).toFixed(1)}s)`;
+  return `, back in ${(recoveryMs / 1000).toFixed(1)}s${ready}`;
+}
+
 /** Counts the supervisor's "<app> died (...); restarting" lines in the pipeline's output. */
 function restartsIn(output: string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -266,9 +271,15 @@ export function printChaosReport(report: ChaosReport, root: string): string {
   for (const injection of report.injections)
     byKind.set(injection.kind, [...(byKind.get(injection.kind) ?? []), injection]);
   for (const [kind, list] of byKind) {
-    const recoveries = list.flatMap((i) => (i.recoveryMs === undefined ? [] : [i.recoveryMs]));
+    const slowest = (pick: (i: Injection) => number | undefined) => {
+      const figures = list.flatMap((i) => pick(i) ?? []);
+      return figures.length > 0 ? seconds(Math.max(...figures)) : undefined;
+    };
+    const recovery = slowest((i) => i.recoveryMs);
+    const ready = slowest((i) => i.readyMs);
     const worst =
-      recoveries.length > 0 ? `, slowest recovery ${seconds(Math.max(...recoveries))}` : '';
+      (recovery === undefined ? '' : `, slowest recovery ${recovery}`) +
+      (ready === undefined ? '' : `, slowest ready ${ready}`);
     const failed = list.filter((i) => i.detail.startsWith('FAILED') || i.skipped).length;
     const targets = [...new Set(list.map((i) => i.target))].join(', ');
     lines.push(
@@ -279,7 +290,7 @@ export function printChaosReport(report: ChaosReport, root: string): string {
   for (const injection of report.injections)
     lines.push(
       `    +${seconds(injection.atMs).padStart(6)} ${injection.kind} ${injection.target}: ${injection.detail}` +
-        (injection.recoveryMs === undefined ? '' : ` (back in ${seconds(injection.recoveryMs)})`),
+        recoveryText(injection),
     );
   lines.push(
     `Supervisor restarts: ${

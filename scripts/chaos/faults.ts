@@ -16,8 +16,13 @@ export interface Injection {
   readonly target: string;
   /** What happened, in a few words (or why it was skipped). */
   readonly detail: string;
-  /** From the fault to the target answering again; undefined for switches. */
+  /** From the fault to the target answering again (a service: HTTP); undefined for switches. */
   readonly recoveryMs?: number;
+  /**
+   * A service only: from the fault to its `/health/ready` answering 200, its consumer back in
+   * its group (which first waits out the killed member's session).
+   */
+  readonly readyMs?: number;
   readonly skipped?: boolean;
 }
 
@@ -42,6 +47,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+async function isReady(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
 /** Polls `ready` every 200 ms; throws after `timeoutMs`. */
 async function waitFor(what: string, ready: () => Promise<boolean> | boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -54,7 +68,8 @@ async function waitFor(what: string, ready: () => Promise<boolean> | boolean, ti
 
 /**
  * SIGKILLs one service's current process, then waits until the supervisor has restarted it
- * and it answers HTTP again.
+ * and it answers HTTP again (checkout takes orders again), then until it is ready (its
+ * consumer has rejoined its group).
  */
 export async function killService(
   pipeline: Pipeline,
@@ -79,11 +94,14 @@ export async function killService(
     },
     90_000,
   );
+  const recoveryMs = Date.now() - killedAt;
+  await waitFor(`${app} ready after SIGKILL`, () => isReady(url), 90_000);
   return {
     kind: 'sigkill',
     target: app,
     detail: `SIGKILL pid ${String(pid)}; restarted by the supervisor`,
-    recoveryMs: Date.now() - killedAt,
+    recoveryMs,
+    readyMs: Date.now() - killedAt,
   };
 }
 

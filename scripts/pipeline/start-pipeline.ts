@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 /**
@@ -52,17 +52,20 @@ function freePort(): Promise<number> {
   });
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+/**
+ * The app's readiness: 200 once it listens, its dependencies answer and (for a service that
+ * consumes events) its consumer has joined its group. Listening alone no longer says the
+ * consumer joined: the HTTP API starts without waiting for the group.
+ */
+async function readiness(port: number): Promise<{ ready: boolean; answer: string }> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${String(port)}/health/ready`, {
+      signal: AbortSignal.timeout(5_000),
     });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
+    return { ready: response.status === 200, answer: await response.text() };
+  } catch (error) {
+    return { ready: false, answer: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -120,15 +123,20 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
     });
   });
 
+  // Tests publish and place orders right away: every app must be ready, consumers joined.
   const deadline = Date.now() + 120_000;
   for (const app of apps) {
     const port = ports[app] ?? 0;
-    while (!(await accepts(port))) {
+    for (;;) {
+      const { ready, answer } = await readiness(port);
+      if (ready) break;
       if (child.exitCode !== null)
         throw new Error(`npm start exited early:\n${output.slice(-4_000)}`);
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`${app} never listened on ${port}:\n${output.slice(-4_000)}`);
+        throw new Error(
+          `${app} was not ready on ${String(port)} (${answer.slice(0, 500)}):\n${output.slice(-4_000)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

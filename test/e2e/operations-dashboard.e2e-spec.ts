@@ -14,7 +14,8 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 describe('the operations page', () => {
   const root = findRoot();
   let pipeline: Pipeline;
-  let browser: Browser;
+  // Undefined until launched: afterAll must stop the pipeline even if the launch failed.
+  let browser: Browser | undefined;
   let page: Page;
   let storefront: StorefrontClient;
   const marker = `Zeta${randomUUID()
@@ -41,7 +42,7 @@ describe('the operations page', () => {
   });
 
   afterAll(async () => {
-    await browser.close();
+    await browser?.close();
     await pipeline.stop();
   });
 
@@ -148,7 +149,12 @@ describe('the operations page', () => {
           .map((d) => `${d.name} ${d.latencyMs} ms`)
           .join(', ')}`,
       );
-      expect(body.dependencies.map((d) => d.name).sort()).toEqual(['kafka', 'postgres', 'redis']);
+      expect(body.dependencies.map((d) => d.name).sort()).toEqual([
+        'consumer-group',
+        'kafka',
+        'postgres',
+        'redis',
+      ]);
     }
   });
 

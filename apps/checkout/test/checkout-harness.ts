@@ -25,6 +25,7 @@ import {
   generateStorefrontApiKey,
   hashStorefrontApiKey,
 } from '../src/storefronts/domain/storefront-api-key';
+import { untilReady } from '../../../test/support/readiness';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -161,6 +162,8 @@ export async function startHarness(
   });
   const checkout = await createCheckoutApp(config, new PinoNestLogger(logger));
   await checkout.listen({ port: 0, host: '127.0.0.1' });
+  // Tests publish events for it at once: wait until its consumer has joined its group.
+  await untilReady(urlOf(checkout));
 
   const apiKeys = { a: generateStorefrontApiKey(), b: generateStorefrontApiKey() };
   for (const [id, key] of [

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,6 +13,7 @@ import {
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'checkout', 'src', 'main.js');
+const GROUP_MEMBER = join(__dirname, 'fixtures', 'group-member.cjs');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,6 +46,57 @@ function run(env: Record<string, string>): Process {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { child, output: () => output, exited };
+}
+
+/** An order a storefront would place; `tag` makes its personal values findable in output. */
+function orderFor(tag: string) {
+  return {
+    customer: {
+      name: `Ada ${tag}`,
+      email: `ada.${tag}@example.com`,
+      phone: '+44 20 7946 0456',
+    },
+    deliveryAddress: {
+      recipientName: `Ada ${tag}`,
+      lines: [`${tag} House`],
+      city: 'London',
+      postcode: 'SW1Y 4JH',
+      country: 'GB',
+    },
+    items: [{ sku: 'LAMP', quantity: 1, unitPriceMinor: 999, currency: 'GBP' }],
+    payment: { gateway: 'simulator', cardToken: `tok_${tag}_once` },
+    privacyPolicyVersion: '2026-11-25',
+  };
+}
+
+/** Polls `probe` every 200 ms until it returns true; throws with `failure()` after `timeoutMs`. */
+async function until(probe: () => Promise<boolean>, timeoutMs: number, failure: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(failure());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Forks a member of `group` and resolves once it has joined. */
+function joinedGroupMember(group: string): Promise<ChildProcess> {
+  const member = fork(GROUP_MEMBER, [], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS,
+      MEMBER_GROUP: group,
+      MEMBER_TOPIC: 'payment.payment.confirmed.v1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    member.once('message', () => {
+      resolve(member);
+    });
+    member.once('exit', (code) => {
+      reject(new Error(`the group member exited with ${String(code)} before joining`));
+    });
+  });
 }
 
 /**
@@ -110,23 +162,7 @@ describe('the checkout process (compiled, real PostgreSQL, Kafka and key service
       }
       const tag = randomLetters(8);
       const pan = '5555 5555 5555 4444';
-      const order = {
-        customer: {
-          name: `Ada ${tag}`,
-          email: `ada.${tag}@example.com`,
-          phone: '+44 20 7946 0456',
-        },
-        deliveryAddress: {
-          recipientName: `Ada ${tag}`,
-          lines: [`${tag} House`],
-          city: 'London',
-          postcode: 'SW1Y 4JH',
-          country: 'GB',
-        },
-        items: [{ sku: 'LAMP', quantity: 1, unitPriceMinor: 999, currency: 'GBP' }],
-        payment: { gateway: 'simulator', cardToken: `tok_${tag}_once` },
-        privacyPolicyVersion: '2026-11-25',
-      };
+      const order = orderFor(tag);
       const post = (body: unknown) =>
         fetch(`${url}/orders?ref=${encodeURIComponent(pan)}`, {
           method: 'POST',
@@ -166,6 +202,63 @@ describe('the checkout process (compiled, real PostgreSQL, Kafka and key service
       expect(output).not.toContain(value);
     }
   }, 120_000);
+
+  it('takes orders before its consumer has joined its group, and says so in /health/ready', async () => {
+    const env = baseEnv();
+    // A member that stops answering is, to the broker, what a SIGKILLed checkout is until its
+    // session ends (five minutes for this one): the group cannot take checkout in meanwhile.
+    const member = await joinedGroupMember(env.CHECKOUT_CONSUMER_GROUP);
+    member.kill('SIGSTOP');
+    const port = await freePort();
+    const service = run({ ...env, PORT: String(port), OTEL_TRACES_EXPORTER: 'none' });
+    const url = `http://127.0.0.1:${String(port)}`;
+    const readiness = async () => {
+      const response = await fetch(`${url}/health/ready`);
+      const body = (await response.json()) as { dependencies: { name: string; ok: boolean }[] };
+      return { status: response.status, body };
+    };
+    try {
+      await until(
+        () =>
+          fetch(`${url}/health/live`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+        () => `checkout did not answer /health/live:\n${service.output()}`,
+      );
+      const waiting = await readiness();
+      expect(waiting.status).toBe(503);
+      expect(waiting.body.dependencies).toContainEqual(
+        expect.objectContaining({ name: 'consumer-group', ok: false }),
+      );
+
+      const placed = await fetch(`${url}/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.apiKeys.a}`, 'content-type': 'application/json' },
+        body: JSON.stringify(orderFor(randomLetters(8))),
+      });
+      expect(placed.status).toBe(202);
+
+      // The member answers again: the rebalance completes with checkout in the group.
+      member.kill('SIGCONT');
+      await until(
+        async () => (await readiness()).status === 200,
+        120_000,
+        () => `checkout never became ready:\n${service.output()}`,
+      );
+      expect((await readiness()).body.dependencies).toContainEqual(
+        expect.objectContaining({ name: 'consumer-group', ok: true }),
+      );
+    } finally {
+      member.kill('SIGCONT');
+      member.kill('SIGTERM'); // it leaves the group
+      service.child.kill('SIGTERM');
+      const timer = setTimeout(() => service.child.kill('SIGKILL'), 15_000);
+      await service.exited;
+      clearTimeout(timer);
+    }
+  }, 240_000);
 
   it('refuses to start on a bad configuration, naming the variable and not its value', async () => {
     const secret = 'too-short-secret';

@@ -50,7 +50,7 @@ describe('checkout: staff reads of an order', () => {
       const signedIn = await fetch(`http://127.0.0.1:${privacyAddress.port}/staff/sessions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login, password: PASSWORD }),
+        body: JSON.stringify({ login, password: PASSWORD, audience: 'checkout' }),
       });
       assertions[role] = ((await signedIn.json()) as { assertion: string }).assertion;
     }

@@ -22,7 +22,7 @@ describe('fulfilment: staff reads of a shipment', () => {
       const response = await fetch(`${h.privacyUrl}/staff/sessions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login, password: PASSWORD }),
+        body: JSON.stringify({ login, password: PASSWORD, audience: 'fulfilment' }),
       });
       assertions[role] = ((await response.json()) as { assertion: string }).assertion;
     }

@@ -37,6 +37,7 @@ import {
 import { loadPaymentConfig } from '../src/config/payment.config';
 import { PAYMENT_MIGRATIONS } from '../src/database/payment-migrations';
 import { createPaymentApp } from '../src/payment-app.factory';
+import { untilReady } from '../../../test/support/readiness';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -130,6 +131,7 @@ describe('payment under hostile input (fuzz)', () => {
     );
     await app.listen({ port, host: '127.0.0.1' });
     paymentUrl = `http://127.0.0.1:${String(port)}`;
+    await untilReady(paymentUrl);
   });
 
   afterAll(async () => {

@@ -55,6 +55,7 @@ import { createPaymentApp } from '../src/payment-app.factory';
 import { CardTokenKeyRepository } from '../src/payments/application/card-token-key.repository';
 import { GatewayTrust } from '../src/payments/infrastructure/gateway-trust';
 import { PaymentRetention } from '../src/retention/application/payment-retention';
+import { untilReady } from '../../../test/support/readiness';
 
 /**
  * The payment service against the real key service, the real gateway simulator (both on
@@ -357,6 +358,8 @@ describe('payment service (real key service, gateway simulator, PostgreSQL and K
     });
     app = await createPaymentApp(config, false);
     await app.listen({ port, host: '127.0.0.1' });
+    // Tests publish events for it at once: wait until its consumer has joined its group.
+    await untilReady(`http://127.0.0.1:${String(port)}`);
   }
 
   const writeMerchantKey = (key: CertifiedKey) => {

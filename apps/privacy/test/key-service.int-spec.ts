@@ -143,6 +143,12 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
       keysSeen.add(created.key.exportMaterial().toString('base64'));
       return created;
     }
+
+    override async createKeys(requests: readonly CreateKeyRequest[]): Promise<CreatedKey[]> {
+      const created = await super.createKeys(requests);
+      for (const { key } of created) keysSeen.add(key.exportMaterial().toString('base64'));
+      return created;
+    }
   }
 
   const auditRows = (keyId: string | null, outcome = 'refused'): Promise<AuditRow[]> =>
@@ -672,6 +678,187 @@ describe('key service (real PostgreSQL, Kafka and HTTP)', () => {
     } finally {
       await other.close();
     }
+  });
+
+  /** An order's three keys, as checkout asks for them. */
+  const orderKeys = (customer: string, order: string): CreateKeyRequest[] => [
+    {
+      subject: `customer:${customer}`,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout', 'privacy'],
+    },
+    {
+      subject: `customer:${customer}`,
+      purpose: 'delivery-address',
+      allowedServices: ['checkout', 'fulfilment', 'privacy'],
+    },
+    { subject: `order:${order}`, purpose: 'card-token', allowedServices: ['payment'] },
+  ];
+  const liveKeysOf = async (subjects: readonly string[]): Promise<string[]> => {
+    const rows = await db().query<{ key: string }[]>(
+      `SELECT subject || ' ' || purpose AS key FROM data_keys
+       WHERE subject = ANY($1::text[]) AND destroyed_at IS NULL ORDER BY 1`,
+      [subjects],
+    );
+    return rows.map((row) => row.key);
+  };
+
+  it("creates an order's keys in one call, each audited and shared exactly as if asked for alone", async () => {
+    const [customer, order] = [randomLetters(), randomLetters()];
+    const checkout = clientFor('checkout');
+    const [contact, address, card] = await checkout.createKeys(orderKeys(customer, order));
+    expect([contact?.created, address?.created, card?.created]).toEqual([true, true, true]);
+    expect([contact?.purpose, address?.purpose, card?.purpose]).toEqual([
+      'customer-contact',
+      'delivery-address',
+      'card-token',
+    ]);
+    const keys = [contact, address, card].map((created) => created!.key);
+    expect(new Set(keys.map((key) => key.keyId)).size).toBe(3);
+    for (const key of keys) {
+      expect(await auditRows(key.keyId, 'granted')).toEqual([
+        {
+          caller: 'checkout',
+          caller_verified: true,
+          key_id: key.keyId,
+          action: 'create',
+          outcome: 'granted',
+          reason: 'created',
+        },
+      ]);
+    }
+
+    // Each key goes to its own services only, whichever way it was created.
+    const addressSubject = `customer:${customer}`;
+    const sealedAddress = seal('1 High Street', keys[1]!, {
+      field: 'deliveryAddress',
+      subject: addressSubject,
+    });
+    expect(
+      await clientFor('fulfilment').open(sealedAddress, {
+        field: 'deliveryAddress',
+        subject: addressSubject,
+      }),
+    ).toBe('1 High Street');
+    expect((await errorOf(clientFor('fulfilment').getKey(keys[0]!.keyId))).status).toBe(403);
+    expect((await errorOf(clientFor('checkout').getKey(keys[2]!.keyId))).status).toBe(403);
+    const paymentCopy = await clientFor('payment').getKey(keys[2]!.keyId);
+    expect(paymentCopy.exportMaterial().equals(keys[2]!.exportMaterial())).toBe(true);
+    // The creator does not keep the card-token key it may not fetch: asked again, it is refused.
+    expect((await errorOf(checkout.getKey(keys[2]!.keyId))).status).toBe(403);
+
+    // Asked again: the same live customer keys, nothing created, each grant audited as
+    // "existing"; the card-token key is never handed to its creator again, batch or not.
+    const again = await clientFor('checkout').createKeys(orderKeys(customer, order).slice(0, 2));
+    expect(again.map((created) => [created.key.keyId, created.created])).toEqual(
+      keys.slice(0, 2).map((key) => [key.keyId, false]),
+    );
+    expect((await auditRows(keys[0]!.keyId, 'granted')).map((row) => row.reason)).toEqual([
+      'created',
+      'existing',
+    ]);
+    const cardAgain = await errorOf(clientFor('checkout').createKeys(orderKeys(customer, order)));
+    expect(cardAgain).toMatchObject({ code: 'forbidden', status: 403 });
+    expect(cardAgain.message).toContain('keys.2 (card-token)');
+    expect((await auditRows(keys[2]!.keyId)).map((row) => [row.action, row.reason])).toEqual([
+      ['get', 'caller-not-allowed'],
+      ['get', 'caller-not-allowed'],
+      ['create', 'caller-not-allowed'],
+    ]);
+  });
+
+  it('refuses a whole batch when one key breaks the rules, naming it and creating none', async () => {
+    const [customer, order] = [randomLetters(), randomLetters()];
+    const subjects = [`customer:${customer}`, `order:${order}`];
+    const checkout = clientFor('checkout');
+
+    // A card token shared with checkout too: the purpose rule refuses it before anything is written.
+    const widened = orderKeys(customer, order).map((request) =>
+      request.purpose === 'card-token'
+        ? { ...request, allowedServices: ['payment', 'checkout'] }
+        : request,
+    );
+    const refused = await errorOf(checkout.createKeys(widened));
+    expect(refused).toMatchObject({ code: 'forbidden', status: 403 });
+    expect(refused.message).toContain('keys.2 (card-token)');
+    expect(await liveKeysOf(subjects)).toEqual([]);
+
+    // The customer already has a contact key shared differently: the conflict is found inside
+    // the transaction, after the other keys were inserted, and they are rolled back with it.
+    const existing = await checkout.createKey({
+      subject: `customer:${customer}`,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout'],
+    });
+    const conflict = await errorOf(checkout.createKeys(orderKeys(customer, order)));
+    expect(conflict).toMatchObject({ code: 'conflict', status: 409 });
+    expect(conflict.message).toContain('keys.0 (customer-contact)');
+    expect(await liveKeysOf(subjects)).toEqual([`customer:${customer} customer-contact`]);
+    expect(await auditRows(existing.key.keyId)).toEqual([
+      {
+        caller: 'checkout',
+        caller_verified: true,
+        key_id: existing.key.keyId,
+        action: 'create',
+        outcome: 'refused',
+        reason: 'allowed-services-mismatch',
+      },
+    ]);
+
+    // Payment may create none of these purposes, in a batch or not.
+    const notCreator = await errorOf(clientFor('payment').createKeys(orderKeys(customer, order)));
+    expect(notCreator).toMatchObject({ code: 'forbidden', status: 403 });
+    expect(await liveKeysOf(subjects)).toEqual([`customer:${customer} customer-contact`]);
+  });
+
+  it('answers a malformed or unsigned batch with 4xx naming the field, and creates nothing', async () => {
+    const subject = `customer:${randomLetters()}`;
+    const recipientKey = new KeyTransportRecipient().publicKey;
+    const signedPost = (body: unknown) => {
+      const text = JSON.stringify(body);
+      return rawCall(
+        'POST',
+        '/keys/batch',
+        signServiceRequest(signers.checkout, { method: 'POST', path: '/keys/batch', body: text }),
+        text,
+      );
+    };
+    const contact = {
+      subject,
+      purpose: 'customer-contact',
+      allowedServices: ['checkout', 'privacy'],
+    };
+    const answers = [
+      await signedPost({ keys: [contact, contact], recipientKey }),
+      await signedPost({ keys: [], recipientKey }),
+      await signedPost({ keys: Array.from({ length: 9 }, () => contact), recipientKey }),
+      await signedPost({ keys: [{ ...contact, subject: 'no colon' }], recipientKey }),
+      await signedPost({ keys: [contact] }),
+    ];
+    const bodies = await Promise.all(
+      answers.map(async (answer) => ({
+        status: answer.status,
+        message: ((await answer.json()) as { message: string }).message,
+      })),
+    );
+    expect(bodies).toEqual([
+      { status: 400, message: 'keys: expected each subject and purpose once' },
+      { status: 400, message: 'keys: expected at least one key' },
+      { status: 400, message: 'keys: expected at most 8 keys' },
+      {
+        status: 400,
+        message: expect.stringMatching(/^keys\.0\.subject: expected <kind>:<id>/) as string,
+      },
+      { status: 400, message: expect.stringMatching(/^recipientKey: /) as string },
+    ]);
+    const unsigned = await rawCall(
+      'POST',
+      '/keys/batch',
+      {},
+      JSON.stringify({ keys: [contact], recipientKey }),
+    );
+    expect(unsigned.status).toBe(401);
+    expect(await liveKeysOf([subject])).toEqual([]);
   });
 
   // Runs last: by now every path above (grants, refusals, 401s, destroys) has logged.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { signServiceRequest } from '#lumen/crypto';
 import { fromBase32, totpAt } from '#lumen/staff-access';
+import { MAX_FAILED_ATTEMPTS } from '../src/staff/domain/lockout';
 import { RedisStaffSessionStore } from '../src/staff/infrastructure/redis-staff-session.store';
 import { startStaffTestApp, TEST_PASSWORD, type StaffTestApp } from './support/staff-test-app';
 
@@ -53,22 +54,41 @@ describe('privacy: staff identity, audit log, statistics', () => {
       expect(ttl).toBeGreaterThan(14 * 60_000);
       expect(ttl).toBeLessThanOrEqual(15 * 60_000);
 
-      // The cookie buys a fresh assertion; after sign-out it buys nothing.
-      const again = await fetch(`${t.baseUrl}/staff/sessions/current/assertion`, {
-        method: 'POST',
-        headers: { cookie: `lumen_staff_session=${token}` },
-      });
+      // The cookie buys a fresh assertion for one named service; after sign-out it buys nothing.
+      const assertionFor = (audience?: string) =>
+        fetch(`${t.baseUrl}/staff/sessions/current/assertion`, {
+          method: 'POST',
+          headers: { cookie: `lumen_staff_session=${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(audience === undefined ? {} : { audience }),
+        });
+      const unnamed = await assertionFor();
+      expect(unnamed.status).toBe(400);
+      expect(((await unnamed.json()) as { message: string }).message).toMatch(/^audience: /);
+      const again = await assertionFor('privacy');
       expect(again.status).toBe(201);
+      const accounts = (assertion: string) =>
+        fetch(`${t.baseUrl}/staff/accounts`, { headers: asStaff(assertion) });
+      expect(
+        (await accounts(((await again.json()) as { assertion: string }).assertion)).status,
+      ).toBe(200);
+      // An assertion made out for checkout is no good at privacy, whoever replays it.
+      const forCheckout = await assertionFor('checkout');
+      expect(forCheckout.status).toBe(201);
+      const replayed = await accounts(
+        ((await forCheckout.json()) as { assertion: string }).assertion,
+      );
+      expect(replayed.status).toBe(401);
+      expect(((await replayed.json()) as { message: string }).message).toMatch(
+        /wrong-audience.*audience 'privacy'/,
+      );
       const out = await fetch(`${t.baseUrl}/staff/sessions/current`, {
         method: 'DELETE',
         headers: { cookie: `lumen_staff_session=${token}` },
       });
       expect(out.status).toBe(204);
-      const after = await fetch(`${t.baseUrl}/staff/sessions/current/assertion`, {
-        method: 'POST',
-        headers: { cookie: `lumen_staff_session=${token}` },
-      });
-      expect(after.status).toBe(401);
+      expect((await assertionFor('privacy')).status).toBe(401);
+      // Without a session the body is not even read: 401, not a 400 about the audience.
+      expect((await assertionFor()).status).toBe(401);
     });
 
     it('gives unknown names and wrong passwords the same 401, and locks after five failures', async () => {
@@ -86,6 +106,21 @@ describe('privacy: staff identity, audit log, statistics', () => {
         `SELECT locked_until - now() > interval '14 minutes' AS long_enough FROM staff_accounts WHERE login = 'bo.support'`,
       );
       expect(row?.long_enough).toBe(true);
+    });
+
+    it('locks after five failures however many guesses arrive at once', async () => {
+      await t.openAccount('ka.support', 'support');
+      const guesses = 4 * MAX_FAILED_ATTEMPTS;
+      const answers = await Promise.all(
+        Array.from({ length: guesses }, () => t.signIn('ka.support', 'not the right password')),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      // Exactly five guesses get a password check; all others meet the lockout first.
+      expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_FAILED_ATTEMPTS);
+      expect(statuses.filter((status) => status === 423)).toHaveLength(
+        guesses - MAX_FAILED_ATTEMPTS,
+      );
+      expect((await t.signIn('ka.support', TEST_PASSWORD)).status).toBe(423);
     });
 
     it('ends a session idle past its timeout, and any session at its absolute cap', async () => {
@@ -114,13 +149,33 @@ describe('privacy: staff identity, audit log, statistics', () => {
     it('opens accounts for privacy officers only, with the password rules', async () => {
       const officer = await t.assertionFor('cy.officer', 'privacy-officer');
       const support = await t.assertionFor('di.support', 'support');
-      const open = (headers: Record<string, string>, password: string, login = 'ed.fulfil') =>
+      const open = (
+        headers: Record<string, string>,
+        password: string,
+        officerPassword: string | null = TEST_PASSWORD,
+      ) =>
         fetch(`${t.baseUrl}/staff/accounts`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ login, role: 'fulfilment', password }),
+          body: JSON.stringify({
+            login: 'ed.fulfil',
+            role: 'fulfilment',
+            password,
+            ...(officerPassword === null ? {} : { officerPassword }),
+          }),
         });
       expect((await open({}, TEST_PASSWORD)).status).toBe(401);
+      // The officer's assertion alone does not open an account: their password is asked again.
+      const unconfirmed = await open(asStaff(officer), TEST_PASSWORD, null);
+      expect(unconfirmed.status).toBe(400);
+      expect(((await unconfirmed.json()) as { message: string }).message).toMatch(
+        /^officerPassword: /,
+      );
+      const wrongOfficer = await open(asStaff(officer), TEST_PASSWORD, 'not the officer password');
+      expect(wrongOfficer.status).toBe(401);
+      expect(((await wrongOfficer.json()) as { message: string }).message).toMatch(
+        /^officerPassword, officerTotpCode: /,
+      );
       expect((await open(asStaff(support), TEST_PASSWORD)).status).toBe(403);
       const short = await open(asStaff(officer), 'short');
       expect(short.status).toBe(400);
@@ -137,11 +192,97 @@ describe('privacy: staff identity, audit log, statistics', () => {
       );
     });
 
+    /** Enrols a TOTP secret, confirmed with the previous step's code; answers the secret. */
+    async function enrolSecondFactor(assertion: string): Promise<Buffer> {
+      const started = await fetch(`${t.baseUrl}/staff/me/totp`, {
+        method: 'POST',
+        headers: { ...asStaff(assertion), 'content-type': 'application/json' },
+        body: JSON.stringify({ password: TEST_PASSWORD }),
+      });
+      expect(started.status).toBe(201);
+      const { otpauthUri } = (await started.json()) as { otpauthUri: string };
+      const secret = fromBase32(new URL(otpauthUri).searchParams.get('secret') ?? '');
+      const confirmed = await fetch(`${t.baseUrl}/staff/me/totp/confirmation`, {
+        method: 'POST',
+        headers: { ...asStaff(assertion), 'content-type': 'application/json' },
+        body: JSON.stringify({ code: totpAt(secret, new Date(Date.now() - 30_000)) }),
+      });
+      expect(confirmed.status).toBe(204);
+      return secret;
+    }
+
+    it('disables an account: no new sign-in, and its live session gets no more assertions', async () => {
+      const officer = await t.assertionFor('na.officer', 'privacy-officer');
+      const support = await t.assertionFor('ni.support', 'support');
+      await t.openAccount('no.support', 'support');
+      const signedIn = await t.signIn('no.support');
+      expect(signedIn.status).toBe(201);
+      const { principalId } = (await signedIn.json()) as { principalId: string };
+      const token = /=([^;]+);/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      const disable = (assertion: string, id = principalId) =>
+        fetch(`${t.baseUrl}/staff/accounts/${id}/disable`, {
+          method: 'POST',
+          headers: asStaff(assertion),
+        });
+      expect((await disable(support)).status).toBe(403);
+      expect((await disable(officer, 'stf_nobody')).status).toBe(404);
+      expect((await disable(officer)).status).toBe(204);
+      const next = await fetch(`${t.baseUrl}/staff/sessions/current/assertion`, {
+        method: 'POST',
+        headers: { cookie: `lumen_staff_session=${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ audience: 'privacy' }),
+      });
+      expect(next.status).toBe(401);
+      expect((await t.signIn('no.support')).status).toBe(401);
+      const listed = (await (
+        await fetch(`${t.baseUrl}/staff/accounts`, { headers: asStaff(officer) })
+      ).json()) as { principalId: string; disabled: boolean }[];
+      expect(listed.find((account) => account.principalId === principalId)?.disabled).toBe(true);
+    });
+
+    it('takes a code once, even from sign-ins racing each other with it', async () => {
+      const secret = await enrolSecondFactor(await t.assertionFor('la.support', 'support'));
+      const code = totpAt(secret, new Date(Date.now() + 30_000));
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, () => t.signIn('la.support', TEST_PASSWORD, code)),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([201, 401, 401]);
+    });
+
+    it('replaces a second factor only with the password and the current code', async () => {
+      const assertion = await t.assertionFor('mo.support', 'support');
+      const secret = await enrolSecondFactor(assertion);
+      const restart = (body: unknown) =>
+        fetch(`${t.baseUrl}/staff/me/totp`, {
+          method: 'POST',
+          headers: { ...asStaff(assertion), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const bare = await restart({});
+      expect(bare.status).toBe(400);
+      expect(((await bare.json()) as { message: string }).message).toMatch(/^password: /);
+      const noCode = await restart({ password: TEST_PASSWORD });
+      expect(noCode.status).toBe(401);
+      expect(((await noCode.json()) as { message: string }).message).toMatch(
+        /^password, totpCode: /,
+      );
+      const [before] = await t.dataSource.query<{ totp_pending: Buffer | null }[]>(
+        `SELECT totp_pending FROM staff_accounts WHERE login = 'mo.support'`,
+      );
+      expect(before?.totp_pending).toBeNull();
+      const withCode = await restart({
+        password: TEST_PASSWORD,
+        totpCode: totpAt(secret, new Date()),
+      });
+      expect(withCode.status).toBe(201);
+    });
+
     it('enrols a second factor, then wants a fresh code at every sign-in', async () => {
       const assertion = await t.assertionFor('fi.fulfil', 'fulfilment');
       const started = await fetch(`${t.baseUrl}/staff/me/totp`, {
         method: 'POST',
-        headers: asStaff(assertion),
+        headers: { ...asStaff(assertion), 'content-type': 'application/json' },
+        body: JSON.stringify({ password: TEST_PASSWORD }),
       });
       expect(started.status).toBe(201);
       const { otpauthUri } = (await started.json()) as { otpauthUri: string };
@@ -157,9 +298,14 @@ describe('privacy: staff identity, audit log, statistics', () => {
       // Confirm with the previous step's code, so the sign-in below can use the current one.
       expect((await confirm(totpAt(secret, new Date(Date.now() - 30_000)))).status).toBe(204);
 
+      // The right password without the code gets the wrong password's answer, and counts.
       const noCode = await t.signIn('fi.fulfil');
       expect(noCode.status).toBe(401);
-      expect(await noCode.json()).toMatchObject({ code: 'second-factor-required' });
+      expect(await noCode.json()).toMatchObject({ code: 'bad-credentials' });
+      const [counted] = await t.dataSource.query<{ failed_attempts: number }[]>(
+        `SELECT failed_attempts FROM staff_accounts WHERE login = 'fi.fulfil'`,
+      );
+      expect(counted?.failed_attempts).toBe(1);
       const code = totpAt(secret, new Date(Date.now() + 30_000));
       expect((await t.signIn('fi.fulfil', TEST_PASSWORD, code)).status).toBe(201);
       // The same code again is spent.

@@ -49,4 +49,9 @@ export {
   type ServiceRequestRefusal,
   type VerifyServiceRequestOptions,
 } from './service-request';
-export { KeyTransportRecipient, sealKeyForRecipient, type TransportedKey } from './key-transport';
+export {
+  KeyTransportRecipient,
+  sealKeyForRecipient,
+  sealKeysForRecipient,
+  type TransportedKey,
+} from './key-transport';

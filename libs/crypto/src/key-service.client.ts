@@ -75,6 +75,10 @@ interface KeyAnswer {
   sealedKey: TransportedKey;
 }
 
+interface KeysAnswer {
+  keys?: unknown;
+}
+
 interface CachedKey {
   readonly key: DataKey;
   readonly fetchedAt: number;
@@ -123,14 +127,45 @@ export class KeyServiceClient {
       allowedServices: request.allowedServices,
       recipientKey: this.recipient.publicKey,
     });
-    const key = this.remember(answer, true);
-    return {
-      key,
-      subject: answer.subject,
-      purpose: answer.purpose,
-      allowedServices: answer.allowedServices,
-      created: answer.created === true,
-    };
+    return this.created(answer, this.recipient.open(answer.sealedKey, answer.keyId));
+  }
+
+  /**
+   * Several keys in one call (`POST /keys/batch`), all or none, answered in the order asked:
+   * one signed request, one transaction and one key agreement instead of one each per key.
+   * At most 8 keys, each subject and purpose once.
+   */
+  async createKeys(requests: readonly CreateKeyRequest[]): Promise<CreatedKey[]> {
+    const path = '/keys/batch';
+    const answer = await this.call<KeysAnswer>('POST', path, {
+      keys: requests.map((request) => ({
+        subject: request.subject,
+        purpose: request.purpose,
+        allowedServices: request.allowedServices,
+      })),
+      recipientKey: this.recipient.publicKey,
+    });
+    const keys = answer.keys as KeyAnswer[] | undefined;
+    // Each answer must be the key asked for in that place, or a caller could seal under the
+    // wrong key (the card token under the customer's contact key, say).
+    const matches =
+      Array.isArray(keys) &&
+      keys.length === requests.length &&
+      keys.every((key, i) => {
+        const asked = requests[i];
+        return (
+          asked !== undefined && key.subject === asked.subject && key.purpose === asked.purpose
+        );
+      });
+    if (!matches) {
+      throw new KeyServiceError(
+        'unavailable',
+        200,
+        `Key service answered POST ${path} with other keys than were asked for`,
+      );
+    }
+    const opened = this.recipient.openAll(keys);
+    return keys.map((key, i) => this.created(key, opened[i] as DataKey));
   }
 
   async getKey(keyId: string): Promise<DataKey> {
@@ -145,8 +180,10 @@ export class KeyServiceClient {
       `/keys/${encodeURIComponent(keyId)}?recipient=${this.recipient.publicKey}`,
     )
       .then((answer) => {
+        const key = this.recipient.open(answer.sealedKey, answer.keyId);
         // Evicted meanwhile (destroyed, say): hand the answer to this caller, cache nothing.
-        return this.remember(answer, this.inflight.get(keyId) === fetching);
+        if (this.inflight.get(keyId) === fetching) this.remember(key);
+        return key;
       })
       .finally(() => {
         if (this.inflight.get(keyId) === fetching) this.inflight.delete(keyId);
@@ -182,19 +219,31 @@ export class KeyServiceClient {
     return open(sealed, await this.getKey(keyIdOfSealed(sealed)), context);
   }
 
-  private remember(answer: KeyAnswer, cacheable: boolean): DataKey {
-    const key = this.recipient.open(answer.sealedKey, answer.keyId);
-    if (!cacheable) return key;
+  /**
+   * A created key is kept for later reads only if this service may fetch it again: checkout
+   * seals the card token with the key it created for payment, and must not keep it.
+   */
+  private created(answer: KeyAnswer, key: DataKey): CreatedKey {
+    if (answer.allowedServices.includes(this.options.signer.service)) this.remember(key);
+    return {
+      key,
+      subject: answer.subject,
+      purpose: answer.purpose,
+      allowedServices: answer.allowedServices,
+      created: answer.created === true,
+    };
+  }
+
+  private remember(key: DataKey): void {
     const now = this.clock();
-    this.cache.delete(answer.keyId); // re-inserted last, so Map order is fetch order
-    this.cache.set(answer.keyId, { key, fetchedAt: now });
+    this.cache.delete(key.keyId); // re-inserted last, so Map order is fetch order
+    this.cache.set(key.keyId, { key, fetchedAt: now });
     if (this.cache.size > this.maxEntries) {
       for (const [keyId, entry] of this.cache) {
         if (this.cache.size <= this.maxEntries && now - entry.fetchedAt < this.maxAgeMs) break;
         this.cache.delete(keyId); // expired, or the oldest while over the limit
       }
     }
-    return key;
   }
 
   private async call<T = KeyAnswer>(method: string, path: string, body?: unknown): Promise<T> {

@@ -64,6 +64,21 @@ function transportKey(
 
 /** Encrypts `key` so that only the holder of `recipientPublicKey`'s private half can read it. */
 export function sealKeyForRecipient(key: DataKey, recipientPublicKey: string): TransportedKey {
+  const [sealed] = sealKeysForRecipient([key], recipientPublicKey);
+  if (sealed === undefined) throw new Error('sealKeysForRecipient returned nothing for one key');
+  return sealed;
+}
+
+/**
+ * Encrypts several keys for one recipient in one answer: one fresh sender key pair and one
+ * key agreement for all of them (the agreement is most of the cost), then a transport key per
+ * data key (HKDF with the key id, as for a single key) and a fresh IV each. Each result opens
+ * with `KeyTransportRecipient.open` like a single key's.
+ */
+export function sealKeysForRecipient(
+  keys: readonly DataKey[],
+  recipientPublicKey: string,
+): TransportedKey[] {
   const recipient = importPublicKey(recipientPublicKey);
   const ephemeral = generateKeyPairSync('x25519');
   const senderPublic = rawPublicKeyOf(ephemeral.publicKey);
@@ -73,23 +88,25 @@ export function sealKeyForRecipient(key: DataKey, recipientPublicKey: string): T
   } catch {
     throw new EnvelopeError('malformed', 'unusable X25519 public key');
   }
-  const iv = randomBytes(12);
-  const cipher = createCipheriv(
-    'aes-256-gcm',
-    transportKey(shared, senderPublic, recipientPublicKey, key.keyId),
-    iv,
-  );
-  cipher.setAAD(Buffer.from(key.keyId, 'utf8'));
-  const ciphertext = Buffer.concat([
-    cipher.update(key.exportMaterial()),
-    cipher.final(),
-    cipher.getAuthTag(),
-  ]);
-  return {
-    ephemeralPublicKey: senderPublic,
-    iv: iv.toString('base64url'),
-    ciphertext: ciphertext.toString('base64url'),
-  };
+  return keys.map((key) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      transportKey(shared, senderPublic, recipientPublicKey, key.keyId),
+      iv,
+    );
+    cipher.setAAD(Buffer.from(key.keyId, 'utf8'));
+    const ciphertext = Buffer.concat([
+      cipher.update(key.exportMaterial()),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    return {
+      ephemeralPublicKey: senderPublic,
+      iv: iv.toString('base64url'),
+      ciphertext: ciphertext.toString('base64url'),
+    };
+  });
 }
 
 /** The caller's side: a key pair whose public half goes into each request for a key. */
@@ -104,14 +121,46 @@ export class KeyTransportRecipient {
   }
 
   open(transported: TransportedKey, keyId: string): DataKey {
-    const sender = importPublicKey(transported.ephemeralPublicKey);
+    return this.openWith(new Map(), transported, keyId);
+  }
+
+  /**
+   * Opens several keys of one answer (`sealKeysForRecipient`), agreeing on a secret once per
+   * sender key instead of once per data key.
+   */
+  openAll(
+    items: readonly { readonly keyId: string; readonly sealedKey: TransportedKey }[],
+  ): DataKey[] {
+    const agreed = new Map<string, Buffer>();
+    return items.map(({ keyId, sealedKey }) => this.openWith(agreed, sealedKey, keyId));
+  }
+
+  private openWith(
+    agreed: Map<string, Buffer>,
+    transported: TransportedKey,
+    keyId: string,
+  ): DataKey {
     const iv = Buffer.from(transported.iv, 'base64url');
     const body = Buffer.from(transported.ciphertext, 'base64url');
     if (iv.length !== 12 || body.length !== 32 + 16) {
       throw new EnvelopeError('malformed', `Transported key ${keyId} has an unknown layout`);
     }
+    const unauthentic = () =>
+      new EnvelopeError(
+        'unauthentic',
+        `Transported key ${keyId} is not for this recipient, or was changed`,
+      );
+    let shared = agreed.get(transported.ephemeralPublicKey);
+    if (shared === undefined) {
+      const sender = importPublicKey(transported.ephemeralPublicKey);
+      try {
+        shared = diffieHellman({ privateKey: this.#privateKey, publicKey: sender });
+      } catch {
+        throw unauthentic();
+      }
+      agreed.set(transported.ephemeralPublicKey, shared);
+    }
     try {
-      const shared = diffieHellman({ privateKey: this.#privateKey, publicKey: sender });
       const decipher = createDecipheriv(
         'aes-256-gcm',
         transportKey(shared, transported.ephemeralPublicKey, this.publicKey, keyId),
@@ -124,10 +173,7 @@ export class KeyTransportRecipient {
         Buffer.concat([decipher.update(body.subarray(0, 32)), decipher.final()]),
       );
     } catch {
-      throw new EnvelopeError(
-        'unauthentic',
-        `Transported key ${keyId} is not for this recipient, or was changed`,
-      );
+      throw unauthentic();
     }
   }
 }

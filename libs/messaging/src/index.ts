@@ -19,6 +19,7 @@ export {
   type ReceivedEvent,
 } from './consumer/received-event';
 export { silentLogger, type MessagingLogger } from './logger';
+export { ConsumerReadinessCheck } from './nest/consumer-readiness.check';
 export { HandleEvent } from './nest/handle-event.decorator';
 export { MessageBrokerPort } from './nest/message-broker.port';
 export { MessagingModule, type MessagingModuleAsyncOptions } from './nest/messaging.module';

@@ -259,6 +259,62 @@ describe('event consumer (real PostgreSQL and Kafka)', () => {
     expect(await readTopic(h.kafka, deadLetterTopicOf(h.topic), 1, 1_500)).toHaveLength(0);
   });
 
+  it('keeps its place in the group through a handler slower than the session timeout', async () => {
+    // kafkajs heartbeats between batches only; KafkaJsBroker keeps heartbeating during one, so
+    // a short session timeout (for a quick recovery from a crash) never evicts a slow member.
+    const groupId = `group-${h.schema}`;
+    const sessionTimeoutMs = 6_000; // the broker's minimum
+    let calls = 0;
+    consumer = new EventConsumer({
+      groupId,
+      catalogue: h.catalogue,
+      subscriptions: [
+        {
+          topic: h.topic,
+          handle: async (event, tx) => {
+            calls += 1;
+            await new Promise((resolve) => setTimeout(resolve, sessionTimeoutMs * 1.5));
+            await recordEffect(event, tx);
+          },
+        },
+      ],
+      broker: h.broker,
+      keyRing: h.keyRing,
+      dataSource: h.dataSource,
+      logger: silentLogger,
+      sessionTimeoutMs,
+    });
+    await consumer.start();
+    expect(consumer.isMember()).toBe(true);
+    const admin = h.kafka.admin();
+    await admin.connect();
+    try {
+      const members = async () =>
+        (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId);
+      const before = await members();
+      expect(before).toHaveLength(1);
+
+      await producer.send({
+        topic: h.topic,
+        messages: [
+          signedMessage(h.topic, 'order-1', { sequence: 1, note: 'ok' }, h.checkout.signer),
+        ],
+      });
+      const committed = async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [h.topic] });
+        return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      };
+      await expectEventually(async () => (await committed()) === 1, 'the event committed');
+      // An evicted member would have failed that commit, rejoined under a new id, and had the
+      // event delivered again.
+      expect(await members()).toEqual(before);
+      expect(calls).toBe(1);
+      expect(await effects()).toBe(1);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('drains the event in flight on stop and commits it', async () => {
     let started!: () => void;
     const inFlight = new Promise<void>((resolve) => (started = resolve));

@@ -5,7 +5,8 @@
  * (`metricsRegistry`), metric definitions that refuse names without the `lumen_` prefix and
  * labels that would carry a person or an order id, and a Nest module serving `GET /metrics`,
  * `GET /health/live` and `GET /health/ready` (PostgreSQL `SELECT 1`, Kafka admin, Redis `PING`,
- * each with a timeout; 503 naming what failed).
+ * each with a timeout, plus checks the app provides, such as its consumer's membership of its
+ * group; 503 naming what failed).
  *
  * It is a lib of its own, not part of `#lumen/observability`, because `instrument.ts` imports
  * observability before tracing starts: whatever that entry loads (prom-client loads http; the
@@ -15,6 +16,7 @@
  * MetricsModule.forRoot({
  *   service: 'payment',
  *   readinessChecks: [postgresCheck(c.databaseUrl), kafkaCheck(c.kafkaBrokers), redisCheck(c.redisUrl)],
+ *   readinessCheckProviders: [ConsumerReadinessCheck], // from #lumen/messaging
  * });
  * const payments = defineCounter({ name: 'lumen_payments_total', help: '…', labelNames: ['outcome'] });
  * ```

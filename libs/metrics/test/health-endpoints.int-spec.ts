@@ -1,4 +1,4 @@
-import { Module, type NestApplicationOptions } from '@nestjs/common';
+import { Global, Injectable, Module, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -16,8 +16,35 @@ const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // Nothing listens on port 1 of this machine: a dependency that is down.
 const DOWN_PORT = 1;
 
-async function serve(readinessChecks: DependencyCheck[]): Promise<NestFastifyApplication> {
-  @Module({ imports: [MetricsModule.forRoot({ service: 'health-spec', readinessChecks })] })
+/** State only the app knows, as a provider: whether its consumer has joined its group, say. */
+@Injectable()
+class JoinedCheck implements DependencyCheck {
+  readonly name = 'joined';
+  joined = false;
+  check(): Promise<void> {
+    return this.joined ? Promise.resolve() : Promise.reject(new Error('not joined yet'));
+  }
+}
+
+// Elsewhere in the app, as MessagingModule provides ConsumerReadinessCheck.
+@Global()
+@Module({ providers: [JoinedCheck], exports: [JoinedCheck] })
+class JoinedModule {}
+
+async function serve(
+  readinessChecks: DependencyCheck[],
+  withJoinedCheck = false,
+): Promise<NestFastifyApplication> {
+  @Module({
+    imports: [
+      ...(withJoinedCheck ? [JoinedModule] : []),
+      MetricsModule.forRoot({
+        service: 'health-spec',
+        readinessChecks,
+        ...(withJoinedCheck && { readinessCheckProviders: [JoinedCheck] }),
+      }),
+    ],
+  })
   class HealthSpecModule {}
   // Nest declares its options as a class but documents and reads plain objects.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
@@ -90,6 +117,33 @@ describe('MetricsModule endpoints', () => {
         ['redis', false],
       ]);
       for (const dependency of body.dependencies) expect(dependency.error).toBeTruthy();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('runs the checks the app provides after the dependencies, and follows their state', async () => {
+    const app = await serve([postgresCheck(DATABASE_URL)], true);
+    try {
+      const ready = async () => {
+        const response = await fetch(`${await app.getUrl()}/health/ready`);
+        return { status: response.status, body: (await response.json()) as ReadyBody };
+      };
+      expect(await ready()).toMatchObject({
+        status: 503,
+        body: {
+          ready: false,
+          dependencies: [
+            { name: 'postgres', ok: true },
+            { name: 'joined', ok: false, error: 'Error: not joined yet' },
+          ],
+        },
+      });
+      app.get(JoinedCheck).joined = true;
+      expect(await ready()).toMatchObject({
+        status: 200,
+        body: { ready: true, dependencies: [{ name: 'postgres' }, { name: 'joined', ok: true }] },
+      });
     } finally {
       await app.close();
     }

@@ -84,6 +84,8 @@ export const ORDER_RECORD_ACCESS: StaffAccessRule = {
 
 export interface StaffAccessOptions {
   readonly keyRing: KeyRing;
+  /** This service's name: staff assertions made out for any other service are refused. */
+  readonly audience: string;
   /** Needed only by services that serve personal data. */
   readonly audit?: PersonalDataAuditLog;
 }
@@ -190,8 +192,14 @@ export class StaffAccessGuard implements CanActivate {
   private authenticate(request: GuardedRequest): Principal {
     const assertion = single(request.headers[STAFF_ASSERTION_HEADER]);
     if (assertion !== undefined) {
-      const check = verifyStaffAssertion(this.options.keyRing, assertion);
-      if (!check.ok) throw unauthenticated(`staff assertion ${check.reason}`);
+      const check = verifyStaffAssertion(this.options.keyRing, assertion, this.options.audience);
+      if (!check.ok) {
+        throw unauthenticated(
+          check.reason === 'wrong-audience'
+            ? `staff assertion wrong-audience: it is made out for another service; ask privacy for one with audience '${this.options.audience}'`
+            : `staff assertion ${check.reason}`,
+        );
+      }
       const { principalId, role, sessionId } = check.assertion;
       return { kind: 'staff', id: principalId, role, sessionId };
     }

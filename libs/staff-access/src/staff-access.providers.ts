@@ -39,7 +39,12 @@ export function staffAccessProviders(config: InjectionToken, service: string): P
       useFactory: (
         settings: StaffAccessSettings,
         audit: PersonalDataAuditLog,
-      ): StaffAccessOptions => ({ keyRing: loadKeyRing(settings.keysDir), audit }),
+      ): StaffAccessOptions => ({
+        keyRing: loadKeyRing(settings.keysDir),
+        // The service's own name: staff assertions made out for any other are refused.
+        audience: service,
+        audit,
+      }),
     },
   ];
 }

@@ -12,16 +12,44 @@ describe('staff assertions', () => {
   const ring = new KeyRing([privacy.trusted, checkout.trusted]);
   const signer = new EventSigner(privacy.signing);
   const now = new Date('2026-11-25T12:00:00Z');
-  const subject = { principalId: 'stf_1', role: 'support' as const, sessionId: 'ses_1' };
+  const subject = {
+    principalId: 'stf_1',
+    role: 'support' as const,
+    sessionId: 'ses_1',
+    audience: 'checkout',
+  };
 
   it('verifies an assertion privacy issued, until it expires', () => {
     const { token } = issueStaffAssertion(signer, subject, now);
-    expect(verifyStaffAssertion(ring, token, now)).toMatchObject({
+    expect(verifyStaffAssertion(ring, token, 'checkout', now)).toMatchObject({
       ok: true,
       assertion: { principalId: 'stf_1', role: 'support', sessionId: 'ses_1' },
     });
     const later = new Date(now.getTime() + MAX_ASSERTION_LIFETIME_MS);
-    expect(verifyStaffAssertion(ring, token, later)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyStaffAssertion(ring, token, 'checkout', later)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('is good only at the service it is made out for', () => {
+    const { token } = issueStaffAssertion(signer, subject, now);
+    expect(verifyStaffAssertion(ring, token, 'privacy', now)).toEqual({
+      ok: false,
+      reason: 'wrong-audience',
+    });
+    // Rewriting the audience breaks the signature.
+    const [version, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const redirected = Buffer.from(JSON.stringify({ ...claims, aud: 'privacy' })).toString(
+      'base64url',
+    );
+    expect(
+      verifyStaffAssertion(ring, `${version}.${redirected}.${signature}`, 'privacy', now),
+    ).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
   it('refuses a changed role, a foreign signer and garbage', () => {
@@ -34,16 +62,24 @@ describe('staff assertions', () => {
     const promoted = Buffer.from(JSON.stringify({ ...claims, role: 'privacy-officer' })).toString(
       'base64url',
     );
-    expect(verifyStaffAssertion(ring, `${version}.${promoted}.${signature}`, now)).toMatchObject({
+    expect(
+      verifyStaffAssertion(ring, `${version}.${promoted}.${signature}`, 'checkout', now),
+    ).toMatchObject({
       reason: 'bad-signature',
     });
     expect(() => issueStaffAssertion(new EventSigner(checkout.signing), subject, now)).toThrow();
     for (const garbage of ['', 'v1.x.y', 'v2.a.b', 'Bearer abc']) {
-      expect(verifyStaffAssertion(ring, garbage, now)).toEqual({ ok: false, reason: 'malformed' });
+      expect(verifyStaffAssertion(ring, garbage, 'checkout', now)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
     }
     const stranger = generateSigningKey('privacy');
     const { token: foreign } = issueStaffAssertion(new EventSigner(stranger.signing), subject, now);
-    expect(verifyStaffAssertion(ring, foreign, now)).toEqual({ ok: false, reason: 'unknown-key' });
+    expect(verifyStaffAssertion(ring, foreign, 'checkout', now)).toEqual({
+      ok: false,
+      reason: 'unknown-key',
+    });
   });
 });
 

@@ -8,7 +8,9 @@ import { isStaffRole, type StaffRole } from './access-policy';
  * ring it already has, without reaching privacy's database or even privacy itself; the price
  * is that a revoked session keeps working until its last assertion expires (at most
  * `MAX_ASSERTION_LIFETIME_MS`). The assertion names the principal by an opaque id, never by
- * name or e-mail, so it carries no personal data.
+ * name or e-mail, so it carries no personal data. It also names the one service it is made
+ * out for (`aud`), and each service refuses any other: an assertion a person sent to checkout
+ * cannot be replayed by a compromised checkout to privacy's account or enrolment endpoints.
  *
  * Wire form: `v1.<payload base64url>.<signature base64url>`.
  */
@@ -22,6 +24,8 @@ export interface StaffAssertion {
   readonly principalId: string;
   readonly role: StaffRole;
   readonly sessionId: string;
+  /** The service this assertion is good for, and no other. */
+  readonly audience: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly assertionId: string;
@@ -29,6 +33,7 @@ export interface StaffAssertion {
 
 interface AssertionPayload {
   iss: string;
+  aud: string;
   kid: string;
   sub: string;
   role: string;
@@ -44,7 +49,7 @@ function signedBytes(encodedPayload: string): Buffer {
 
 export function issueStaffAssertion(
   signer: EventSigner,
-  subject: { principalId: string; role: StaffRole; sessionId: string },
+  subject: { principalId: string; role: StaffRole; sessionId: string; audience: string },
   now: Date = new Date(),
   lifetimeMs: number = MAX_ASSERTION_LIFETIME_MS,
 ): { token: string; assertion: StaffAssertion } {
@@ -54,6 +59,7 @@ export function issueStaffAssertion(
   const lifetime = Math.min(lifetimeMs, MAX_ASSERTION_LIFETIME_MS);
   const payload: AssertionPayload = {
     iss: signer.service,
+    aud: subject.audience,
     kid: signer.keyId,
     sub: subject.principalId,
     role: subject.role,
@@ -70,6 +76,7 @@ export function issueStaffAssertion(
       principalId: payload.sub,
       role: subject.role,
       sessionId: payload.sid,
+      audience: payload.aud,
       issuedAt: payload.iat,
       expiresAt: payload.exp,
       assertionId: payload.jti,
@@ -81,7 +88,13 @@ export type StaffAssertionCheck =
   | { readonly ok: true; readonly assertion: StaffAssertion }
   | {
       readonly ok: false;
-      readonly reason: 'malformed' | 'unknown-key' | 'wrong-signer' | 'bad-signature' | 'expired';
+      readonly reason:
+        | 'malformed'
+        | 'unknown-key'
+        | 'wrong-signer'
+        | 'bad-signature'
+        | 'expired'
+        | 'wrong-audience';
     };
 
 function parsePayload(encoded: string): AssertionPayload | undefined {
@@ -89,7 +102,7 @@ function parsePayload(encoded: string): AssertionPayload | undefined {
     const value: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const p = value as Record<string, unknown>;
-    const strings = ['iss', 'kid', 'sub', 'role', 'sid', 'jti'].every(
+    const strings = ['iss', 'aud', 'kid', 'sub', 'role', 'sid', 'jti'].every(
       (k) => typeof p[k] === 'string',
     );
     const numbers = ['iat', 'exp'].every((k) => Number.isSafeInteger(p[k]));
@@ -99,9 +112,11 @@ function parsePayload(encoded: string): AssertionPayload | undefined {
   }
 }
 
+/** Verifies an assertion for `audience`, the name of the service doing the verifying. */
 export function verifyStaffAssertion(
   keyRing: KeyRing,
   token: string,
+  audience: string,
   now: Date = new Date(),
 ): StaffAssertionCheck {
   const parts = token.split('.');
@@ -128,12 +143,14 @@ export function verifyStaffAssertion(
   if (now.getTime() >= payload.exp || now.getTime() < payload.iat - 60_000) {
     return { ok: false, reason: 'expired' };
   }
+  if (payload.aud !== audience) return { ok: false, reason: 'wrong-audience' };
   return {
     ok: true,
     assertion: {
       principalId: payload.sub,
       role: payload.role,
       sessionId: payload.sid,
+      audience: payload.aud,
       issuedAt: payload.iat,
       expiresAt: payload.exp,
       assertionId: payload.jti,

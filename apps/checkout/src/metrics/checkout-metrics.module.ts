@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConsumerReadinessCheck } from '#lumen/messaging';
 import { kafkaCheck, MetricsModule, postgresCheck, redisCheck } from '#lumen/metrics';
 import type { CheckoutConfig } from '../config/checkout.config';
 import { OrderStageRecorder } from './order-stage.recorder';
@@ -19,6 +20,7 @@ export class CheckoutMetricsModule {
             kafkaCheck(config.kafkaBrokers),
             redisCheck(config.redisUrl),
           ],
+          readinessCheckProviders: [ConsumerReadinessCheck],
         }),
       ],
       providers: [OrderStatusReading, OrderStageRecorder],

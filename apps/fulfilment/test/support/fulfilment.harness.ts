@@ -50,6 +50,7 @@ import { createPrivacyApp } from '../../../privacy/src/privacy-app.factory';
 import { loadFulfilmentConfig } from '../../src/config/fulfilment.config';
 import { FULFILMENT_MIGRATIONS } from '../../src/database/fulfilment-migrations';
 import { createFulfilmentApp } from '../../src/fulfilment-app.factory';
+import { untilReady } from '../../../../test/support/readiness';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lumen';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -366,6 +367,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const fulfilment = await createFulfilmentApp(fulfilmentConfig, logger);
   await fulfilment.listen({ port: fulfilmentPort, host: '127.0.0.1' });
+  // Tests publish events for it at once: wait until its consumer has joined its group.
+  await untilReady(await fulfilment.getUrl());
 
   const checkoutKeys = new KeyServiceClient({
     baseUrl: privacyUrl,
@@ -542,6 +545,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async startReplica() {
       const replica = await createFulfilmentApp(fulfilmentConfig, logger);
       await replica.listen({ port: 0, host: '127.0.0.1' });
+      await untilReady(await replica.getUrl());
       return () => replica.close();
     },
     async redeliver(eventId) {

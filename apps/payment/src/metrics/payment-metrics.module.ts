@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConsumerReadinessCheck } from '#lumen/messaging';
 import { kafkaCheck, MetricsModule, postgresCheck, redisCheck } from '#lumen/metrics';
 import type { PaymentConfig } from '../config/payment.config';
 import { PaymentStatusReading } from './payment-status.reading';
@@ -17,6 +18,7 @@ export class PaymentMetricsModule {
             kafkaCheck(config.kafkaBrokers),
             redisCheck(config.redisUrl),
           ],
+          readinessCheckProviders: [ConsumerReadinessCheck],
         }),
       ],
       providers: [PaymentStatusReading],

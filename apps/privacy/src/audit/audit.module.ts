@@ -30,6 +30,7 @@ import { PgAuditLog } from './infrastructure/pg-audit-log';
       inject: [PRIVACY_CONFIG, PersonalDataAuditLog],
       useFactory: (config: PrivacyConfig, audit: PersonalDataAuditLog): StaffAccessOptions => ({
         keyRing: loadKeyRing(config.keysDir),
+        audience: 'privacy',
         audit,
       }),
     },

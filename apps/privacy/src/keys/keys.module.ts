@@ -4,6 +4,7 @@ import { PRIVACY_CONFIG, type PrivacyConfig } from '../config/privacy.config';
 import { KeysController } from './api/keys.controller';
 import { ServiceSignatureGuard } from './api/service-signature.guard';
 import { CreateKey } from './application/create-key.use-case';
+import { CreateKeys } from './application/create-keys.use-case';
 import { DestroyKey } from './application/destroy-key.use-case';
 import { GetKey } from './application/get-key.use-case';
 import { KeyAuditLog } from './application/key-audit.log';
@@ -18,6 +19,7 @@ import { TypeOrmKeyRecordRepository } from './infrastructure/type-orm-key-record
   controllers: [KeysController],
   providers: [
     CreateKey,
+    CreateKeys,
     GetKey,
     DestroyKey,
     ServiceSignatureGuard,

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ConsumerReadinessCheck } from '#lumen/messaging';
 import { kafkaCheck, MetricsModule, postgresCheck, redisCheck } from '#lumen/metrics';
 import type { PrivacyConfig } from '../config/privacy.config';
 import { KeyOperationInterceptor } from './key-operation.interceptor';
@@ -19,6 +20,7 @@ export class PrivacyMetricsModule {
             kafkaCheck(config.kafkaBrokers),
             redisCheck(config.redisUrl),
           ],
+          readinessCheckProviders: [ConsumerReadinessCheck],
         }),
       ],
       providers: [

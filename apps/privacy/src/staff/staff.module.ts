@@ -5,8 +5,11 @@ import { EventSigner, loadEventSigner } from '#lumen/crypto';
 import { PRIVACY_CONFIG, type PrivacyConfig } from '../config/privacy.config';
 import { SESSION_MAX_AGE_SECONDS, StaffController } from './api/staff.controller';
 import { CreateStaffAccount } from './application/create-staff-account.use-case';
+import { CredentialCheck } from './application/credential-check';
+import { DisableStaffAccount } from './application/disable-staff-account.use-case';
 import { EnrolSecondFactor } from './application/enrol-second-factor.use-case';
 import { IssueStaffAssertion } from './application/issue-staff-assertion.use-case';
+import { Reauthenticate } from './application/reauthenticate.use-case';
 import { SignIn } from './application/sign-in.use-case';
 import { StaffAccountRepository } from './application/staff-account.repository';
 import { StaffSessionStore } from './application/staff-session.store';
@@ -35,6 +38,9 @@ class RedisShutdown implements OnApplicationShutdown {
   controllers: [StaffController],
   providers: [
     SignIn,
+    CredentialCheck,
+    Reauthenticate,
+    DisableStaffAccount,
     IssueStaffAssertion,
     CreateStaffAccount,
     EnrolSecondFactor,

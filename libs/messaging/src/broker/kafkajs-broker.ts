@@ -33,6 +33,12 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
   return headers;
 }
 
+/**
+ * How often a consumer tells its group it is alive; kafkajs recommends about a third of the
+ * session timeout (`EventConsumerOptions.sessionTimeoutMs`, 10 s by default).
+ */
+const HEARTBEAT_INTERVAL_MS = 3_000;
+
 /** kafkajs behind the `MessageBroker` interface. */
 export class KafkaJsBroker implements MessageBroker {
   private readonly kafka: Kafka;
@@ -128,24 +134,47 @@ export class KafkaJsBroker implements MessageBroker {
   }
 
   consumer(options: ConsumerOptions): BrokerConsumer {
+    let stopping = false;
+    let member = false;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      // kafkajs' default, 60 s: how long a rebalance waits for the live members to rejoin. A
+      // member rejoins once its batch in flight is done (a payment may spend its 20 s gateway
+      // budget on one event), so this stays well above any one event's work.
+      rebalanceTimeout: 60_000,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      // A consumer stopped while it was still joining must not be brought back by kafkajs.
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopping) },
     });
     this.consumers.add(consumer);
-    let stopping = false;
-    const { CRASH } = consumer.events;
+    const { CRASH, GROUP_JOIN } = consumer.events;
+    consumer.on(GROUP_JOIN, ({ payload }) => {
+      member = !stopping;
+      // The join's duration shows how long the group waited, e.g. for a killed member's session.
+      this.options.logger.info(
+        { groupId: options.groupId, joinMs: payload.duration },
+        'joined consumer group',
+      );
+    });
     consumer.on(CRASH, ({ payload }) => {
+      member = false;
       // restart: false means kafkajs has given up on this consumer for good.
       if (!payload.restart && !stopping) options.onFatal(payload.error);
     });
+    const stop = async () => {
+      stopping = true;
+      member = false;
+      this.consumers.delete(consumer);
+      await consumer.disconnect();
+    };
     return {
       start: async () => {
         await consumer.connect();
         await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+        // stop() may have come meanwhile (shutdown while the broker was slow): stay down.
+        if (stopping) return stop();
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
@@ -162,31 +191,43 @@ export class KafkaJsBroker implements MessageBroker {
               value: m.value,
               headers: headersOf(m.headers),
             }));
-            await options.eachBatch(messages, {
-              resolve: (message) => {
-                payload.resolveOffset(message.offset);
-                // Kafka's committed offset is the next one to read.
-                nextOffset = (BigInt(message.offset) + 1n).toString();
-              },
-              commit: async () => {
-                if (nextOffset === undefined) return;
-                const offset = nextOffset;
-                nextOffset = undefined;
-                await consumer.commitOffsets([
-                  { topic: batch.topic, partition: batch.partition, offset },
-                ]);
-              },
-              heartbeat: () => payload.heartbeat(),
-              isActive: () => payload.isRunning() && !payload.isStale(),
-            });
+            // kafkajs heartbeats between batches only: keep heartbeating while this one is worked
+            // on, so a slow handler never costs the member its session, and the session timeout
+            // only has to notice a process that died. kafkajs sends at most one heartbeat per
+            // interval, so asking every second costs nothing. A failed heartbeat means a
+            // rebalance began or the member was evicted: finish the event in hand and stop.
+            let heartbeatFailed = false;
+            const keepAlive = setInterval(() => {
+              payload.heartbeat().catch(() => {
+                heartbeatFailed = true;
+              });
+            }, 1_000);
+            try {
+              await options.eachBatch(messages, {
+                resolve: (message) => {
+                  payload.resolveOffset(message.offset);
+                  // Kafka's committed offset is the next one to read.
+                  nextOffset = (BigInt(message.offset) + 1n).toString();
+                },
+                commit: async () => {
+                  if (nextOffset === undefined) return;
+                  const offset = nextOffset;
+                  nextOffset = undefined;
+                  await consumer.commitOffsets([
+                    { topic: batch.topic, partition: batch.partition, offset },
+                  ]);
+                },
+                heartbeat: () => payload.heartbeat(),
+                isActive: () => !heartbeatFailed && payload.isRunning() && !payload.isStale(),
+              });
+            } finally {
+              clearInterval(keepAlive);
+            }
           },
         });
       },
-      stop: async () => {
-        stopping = true;
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
+      isMember: () => member,
+      stop,
     };
   }
 

@@ -24,9 +24,13 @@ export interface BatchControl {
   resolve(message: IncomingMessage): void;
   /** Commits the resolved offsets of this batch to the broker. */
   commit(): Promise<void>;
-  /** Keeps group membership alive during long work (retries, backoff). */
+  /** Tells the group this member is alive (the broker also does so while a batch is worked on). */
   heartbeat(): Promise<void>;
-  /** False once the consumer is stopping or the partition was revoked in a rebalance. */
+  /**
+   * False once the consumer is stopping, the partition was revoked in a rebalance, or a
+   * heartbeat failed (a rebalance began, or the member was evicted): the rest of the batch is
+   * left to the partition's next owner.
+   */
   isActive(): boolean;
 }
 
@@ -46,7 +50,13 @@ export interface ConsumerOptions {
 }
 
 export interface BrokerConsumer {
+  /** Connects, subscribes and joins the group; resolves once it has joined (or crashed trying). */
   start(): Promise<void>;
+  /**
+   * True from joining the group until a crash or `stop()`; a rebalance keeps the member. After
+   * a crash the client restarts and joins again by itself.
+   */
+  isMember(): boolean;
   /** Stops fetching, lets in-flight batches finish, and leaves the group. */
   stop(): Promise<void>;
 }

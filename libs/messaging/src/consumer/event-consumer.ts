@@ -43,14 +43,26 @@ export interface EventConsumerOptions {
   /** Partitions worked on at once. */
   readonly concurrency?: number;
   /**
-   * How long a crashed member keeps its partitions before the group hands them on. Handlers
-   * heartbeat between events and during backoff, so this bounds recovery time, not handler
-   * time. Default 30 s; the broker accepts 6 s and more.
+   * How long the group waits for a member that stopped heartbeating before handing its
+   * partitions on; default `DEFAULT_SESSION_TIMEOUT_MS`. The broker accepts 6 s and more.
    */
   readonly sessionTimeoutMs?: number;
   /** Called when the broker client gives up for good. Default: exit the process non-zero. */
   readonly onFatal?: (error: Error) => void;
 }
+
+/**
+ * 10 s, not kafkajs' 30 s. A member killed without leaving its group (SIGKILL, OOM, a lost
+ * node) keeps its partitions until its session times out, and its replacement's join waits
+ * for that too: kafkajs can neither leave on the dead member's behalf nor rejoin under a
+ * static `group.instance.id`. So this bounds how long a restarted service waits to consume
+ * again. A live member heartbeats every 3 s while it works on a batch (`KafkaJsBroker`) and
+ * after every fetch, which waits up to 5 s for data when there is none: it misses 10 s only
+ * if its event loop stalls for 5 s or more. The price of a shorter timeout is a live member
+ * evicted by a shorter stall: a rebalance, and the events in flight delivered again (the
+ * inbox drops them). A graceful stop leaves the group at once and costs no wait.
+ */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
 type Outcome = 'applied' | 'duplicate' | 'dead-lettered' | 'abandoned';
 
@@ -95,14 +107,18 @@ export class EventConsumer {
     this.backoff = options.backoff ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
   }
 
+  /**
+   * Connects and joins the group; resolves once joined. Throws when the broker cannot be
+   * reached, leaving the consumer stopped, so the caller may call `start()` again.
+   */
   async start(): Promise<void> {
     if (this.consumer || this.handlers.size === 0) return;
     const { logger, groupId } = this.options;
-    this.consumer = this.options.broker.consumer({
+    const consumer = this.options.broker.consumer({
       groupId,
       topics: [...this.handlers.keys()],
       concurrency: this.options.concurrency ?? 3,
-      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       eachBatch: (messages, control) => this.processBatch(messages, control),
       onFatal:
         this.options.onFatal ??
@@ -111,7 +127,19 @@ export class EventConsumer {
           process.exit(1);
         }),
     });
-    await this.consumer.start();
+    this.consumer = consumer;
+    try {
+      await consumer.start();
+    } catch (error) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** True while it is a member of its group (see `BrokerConsumer.isMember`). */
+  isMember(): boolean {
+    return this.consumer?.isMember() ?? false;
   }
 
   /** Stops fetching and waits for the events in flight to finish (drain). */

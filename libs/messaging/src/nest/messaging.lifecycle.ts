@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { backoffDelay, sleep, type BackoffPolicy } from '../backoff';
 import { MessageBrokerPort } from './message-broker.port';
 import { EventConsumer } from '../consumer/event-consumer';
 import type { EventHandler, EventSubscription } from '../consumer/received-event';
@@ -13,17 +14,27 @@ import { OutboxRelay } from '../outbox/outbox-relay';
 import { MessagingMetricsCollector } from '../metrics/messaging-metrics.collector';
 import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
+import { ConsumerReadinessCheck } from './consumer-readiness.check';
+
+const JOIN_BACKOFF: BackoffPolicy = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 /**
  * Starts the service's consumer (with every `@HandleEvent` method it finds) and its outbox
  * relay once the app is up, and on shutdown drains them in the right order: stop taking
- * events, finish the ones in flight, publish what they wrote, then disconnect.
+ * events, finish the ones in flight, publish what they wrote, then disconnect (leaving the
+ * group at once, so the next member need not wait out a session).
+ *
+ * Nothing here holds up the app's start: the HTTP API and the outbox need only PostgreSQL,
+ * while joining the group can take a session timeout after a crash (the group first waits for
+ * the dead member) and the broker may be down. The consumer joins in the background and
+ * `ConsumerReadinessCheck` tells `/health/ready` when it has.
  */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: EventConsumer | undefined;
   private relay: OutboxRelay | undefined;
   private metrics: MessagingMetricsCollector | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -32,9 +43,10 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly readiness: ConsumerReadinessCheck,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const { options } = this;
     if (options.runRelay !== false) {
       this.relay = new OutboxRelay({
@@ -46,19 +58,22 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       this.relay.start();
     }
     const subscriptions = this.discoverSubscriptions();
-    this.consumer = new EventConsumer({
-      groupId: options.groupId,
-      catalogue: options.catalogue,
-      subscriptions,
-      broker: this.broker,
-      keyRing: options.keyRing,
-      dataSource: this.dataSource,
-      logger: options.logger,
-      ...(options.maxEventsPerTransaction && {
-        maxEventsPerTransaction: options.maxEventsPerTransaction,
-      }),
-    });
-    await this.consumer.start();
+    if (subscriptions.length > 0) {
+      this.consumer = new EventConsumer({
+        groupId: options.groupId,
+        catalogue: options.catalogue,
+        subscriptions,
+        broker: this.broker,
+        keyRing: options.keyRing,
+        dataSource: this.dataSource,
+        logger: options.logger,
+        ...(options.maxEventsPerTransaction && {
+          maxEventsPerTransaction: options.maxEventsPerTransaction,
+        }),
+      });
+      this.readiness.watch(this.consumer, options.groupId);
+      void this.joinGroup(this.consumer);
+    }
     this.metrics = new MessagingMetricsCollector({
       groupId: options.groupId,
       topics: subscriptions.map((s) => s.topic),
@@ -70,10 +85,30 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await this.metrics?.stop();
     await this.consumer?.stop();
     await this.relay?.stop();
     await this.broker.disconnect();
+  }
+
+  private isStopping(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /** Starts the consumer, retrying with backoff for as long as the broker cannot be reached. */
+  private async joinGroup(consumer: EventConsumer): Promise<void> {
+    const { logger, groupId } = this.options;
+    for (let attempt = 1; !this.isStopping(); attempt += 1) {
+      try {
+        await consumer.start();
+        return;
+      } catch (error) {
+        if (this.isStopping()) return;
+        logger.warn({ err: error, groupId, attempt }, 'consumer could not start; retrying');
+        await sleep(backoffDelay(JOIN_BACKOFF, attempt), this.stopping.signal);
+      }
+    }
   }
 
   private discoverSubscriptions(): EventSubscription[] {

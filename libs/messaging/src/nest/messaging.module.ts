@@ -7,6 +7,7 @@ import {
 import { DiscoveryModule } from '@nestjs/core';
 import { KafkaJsBroker } from '../broker/kafkajs-broker';
 import { Outbox } from '../outbox/outbox';
+import { ConsumerReadinessCheck } from './consumer-readiness.check';
 import { MessageBrokerPort } from './message-broker.port';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
@@ -21,7 +22,8 @@ export interface MessagingModuleAsyncOptions {
 
 /**
  * Gives a service its outbox (inject `Outbox`), runs its relay, and consumes the topics its
- * `@HandleEvent` methods name. Requires a TypeORM `DataSource` provider in the app.
+ * `@HandleEvent` methods name. Requires a TypeORM `DataSource` provider in the app. Its
+ * `ConsumerReadinessCheck` belongs in the app's readiness checks.
  */
 @Module({})
 export class MessagingModule {
@@ -47,9 +49,10 @@ export class MessagingModule {
           inject: [MESSAGING_OPTIONS],
           useFactory: (o: MessagingModuleOptions) => new Outbox(o.catalogue, o.signer),
         },
+        ConsumerReadinessCheck,
         MessagingLifecycle,
       ],
-      exports: [Outbox, MessageBrokerPort],
+      exports: [Outbox, MessageBrokerPort, ConsumerReadinessCheck],
     };
   }
 }

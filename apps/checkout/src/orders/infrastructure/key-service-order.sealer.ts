@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { KeyServiceClient, KeyServiceError, seal, type DataKey } from '#lumen/crypto';
+import {
+  KeyServiceClient,
+  KeyServiceError,
+  seal,
+  type CreatedKey,
+  type CreateKeyRequest,
+  type DataKey,
+} from '#lumen/crypto';
 import { CheckoutErrorCode, CheckoutException } from '../domain/checkout.exception';
 import { eventSealContexts, storedSealContext } from '../domain/seal-contexts';
 import {
@@ -7,6 +14,10 @@ import {
   type OrderPersonalData,
   type SealedOrderData,
 } from '../application/order-sealer';
+
+const CONTACT_READERS = ['checkout', 'privacy'];
+const ADDRESS_READERS = ['checkout', 'fulfilment', 'privacy'];
+const CARD_TOKEN_READERS = ['payment'];
 
 /**
  * Seals with keys from the key service (apps/privacy):
@@ -29,12 +40,13 @@ export class KeyServiceOrderSealer extends OrderSealer {
     data: OrderPersonalData,
   ): Promise<SealedOrderData> {
     const customerSubject = `customer:${customerId}`;
-    const [contactKey, addressKey] = await Promise.all([
-      this.createKey(customerSubject, 'customer-contact', ['checkout', 'privacy']),
-      this.createKey(customerSubject, 'delivery-address', ['checkout', 'fulfilment', 'privacy']),
+    // One call for all three (one signed request, one transaction in the key service): all or
+    // none, so a refusal leaves no card-token key behind.
+    const [contactKey, addressKey, cardKey] = await this.createKeys([
+      { subject: customerSubject, purpose: 'customer-contact', allowedServices: CONTACT_READERS },
+      { subject: customerSubject, purpose: 'delivery-address', allowedServices: ADDRESS_READERS },
+      { subject: `order:${orderId}`, purpose: 'card-token', allowedServices: CARD_TOKEN_READERS },
     ]);
-    // Last, so a failure above leaves no card-token key behind.
-    const cardKey = await this.createKey(`order:${orderId}`, 'card-token', ['payment']);
 
     const { name, email, phone } = data.customer;
     const address = JSON.stringify({
@@ -71,18 +83,17 @@ export class KeyServiceOrderSealer extends OrderSealer {
     await this.keys.destroyKey(keyId, 'order not committed');
   }
 
-  private async createKey(
-    subject: string,
-    purpose: string,
-    allowedServices: readonly string[],
-  ): Promise<DataKey> {
+  private async createKeys(
+    requests: readonly CreateKeyRequest[],
+  ): Promise<[DataKey, DataKey, DataKey]> {
+    let created: CreatedKey[];
     try {
-      return (await this.keys.createKey({ subject, purpose, allowedServices })).key;
+      created = await this.keys.createKeys(requests);
     } catch (error) {
       if (!(error instanceof KeyServiceError)) throw error;
       // The key service is down or refuses us (a configuration problem): no order without keys.
-      this.logger.error('key service refused a data key; orders cannot be accepted', {
-        purpose,
+      this.logger.error('key service refused the data keys; orders cannot be accepted', {
+        purposes: requests.map((request) => request.purpose),
         code: error.code,
         status: error.status,
       });
@@ -91,5 +102,11 @@ export class KeyServiceOrderSealer extends OrderSealer {
         'Orders cannot be accepted right now; try again shortly',
       );
     }
+    const [contact, address, card] = created;
+    // createKeys answers every key asked for, in order, or throws.
+    if (contact === undefined || address === undefined || card === undefined) {
+      throw new Error('the key service answered fewer keys than asked for');
+    }
+    return [contact.key, address.key, card.key];
   }
 }

@@ -12,7 +12,7 @@ const recipientKeySchema = z
 
 export const getKeyQuerySchema = z.strictObject({ recipient: recipientKeySchema });
 
-export const createKeyBodySchema = z.strictObject({
+const keyToCreateFields = {
   subject: z.string().regex(
     // An optional third part names whose key it is when several services key one subject
     // (a subject-access answer: request:<requestId>:<service>).
@@ -24,9 +24,29 @@ export const createKeyBodySchema = z.strictObject({
     .array(serviceNameSchema)
     .min(1, 'expected at least one service')
     .refine((services) => new Set(services).size === services.length, 'expected each service once'),
+};
+
+export const createKeyBodySchema = z.strictObject({
+  ...keyToCreateFields,
   recipientKey: recipientKeySchema,
 });
 export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
+
+/** The most keys one batch may ask for; an order needs three. */
+export const MAX_KEYS_PER_BATCH = 8;
+
+export const createKeysBodySchema = z.strictObject({
+  keys: z
+    .array(z.strictObject(keyToCreateFields))
+    .min(1, 'expected at least one key')
+    .max(MAX_KEYS_PER_BATCH, `expected at most ${MAX_KEYS_PER_BATCH} keys`)
+    .refine(
+      (keys) => new Set(keys.map((k) => `${k.subject} ${k.purpose}`)).size === keys.length,
+      'expected each subject and purpose once',
+    ),
+  recipientKey: recipientKeySchema,
+});
+export type CreateKeysBody = z.infer<typeof createKeysBodySchema>;
 
 export const destroyKeyBodySchema = z.strictObject({
   // Published in privacy.key.destroyed.v1, so plain words only: no e-mail addresses or the like.

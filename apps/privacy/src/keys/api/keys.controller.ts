@@ -15,11 +15,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import {
   EnvelopeError,
-  sealKeyForRecipient,
+  sealKeysForRecipient,
   type DataKey,
   type TransportedKey,
 } from '#lumen/crypto';
 import { CreateKey } from '../application/create-key.use-case';
+import { CreateKeys } from '../application/create-keys.use-case';
 import { DestroyKey } from '../application/destroy-key.use-case';
 import { GetKey } from '../application/get-key.use-case';
 import type { KeyRecord } from '../domain/key-record';
@@ -27,6 +28,7 @@ import { CallerService } from './caller-service.decorator';
 import { KeyActionName } from './key-action.decorator';
 import {
   createKeyBodySchema,
+  createKeysBodySchema,
   destroyKeyBodySchema,
   getKeyQuerySchema,
   parseBody,
@@ -45,10 +47,22 @@ export interface KeyResponse {
   sealedKey: TransportedKey;
 }
 
-function keyResponse(record: KeyRecord, key: DataKey, recipientKey: string): KeyResponse {
-  let sealedKey: TransportedKey;
+export interface KeysResponse {
+  /** In the order asked for. */
+  keys: (KeyResponse & { created: boolean })[];
+}
+
+/** Encrypts the keys to the caller's `recipientKey` (one key agreement for all of them). */
+function keyResponses(
+  answers: readonly { readonly record: KeyRecord; readonly key: DataKey }[],
+  recipientKey: string,
+): KeyResponse[] {
+  let sealedKeys: TransportedKey[];
   try {
-    sealedKey = sealKeyForRecipient(key, recipientKey);
+    sealedKeys = sealKeysForRecipient(
+      answers.map((answer) => answer.key),
+      recipientKey,
+    );
   } catch (error) {
     if (!(error instanceof EnvelopeError)) throw error;
     throw new BadRequestException({
@@ -57,13 +71,19 @@ function keyResponse(record: KeyRecord, key: DataKey, recipientKey: string): Key
       message: `recipientKey: ${error.message}`,
     });
   }
-  return {
+  return answers.map(({ record }, i) => ({
     keyId: record.keyId,
     subject: record.subject,
     purpose: record.purpose,
     allowedServices: [...record.allowedServices],
-    sealedKey,
-  };
+    sealedKey: sealedKeys[i] as TransportedKey,
+  }));
+}
+
+function keyResponse(record: KeyRecord, key: DataKey, recipientKey: string): KeyResponse {
+  const [response] = keyResponses([{ record, key }], recipientKey);
+  if (response === undefined) throw new Error('no answer for one key');
+  return response;
 }
 
 /** The key service's HTTP API for other services; every call is signed by its caller. */
@@ -73,6 +93,7 @@ function keyResponse(record: KeyRecord, key: DataKey, recipientKey: string): Key
 export class KeysController {
   constructor(
     private readonly createKey: CreateKey,
+    private readonly createKeys: CreateKeys,
     private readonly getKey: GetKey,
     private readonly destroyKey: DestroyKey,
   ) {}
@@ -89,6 +110,30 @@ export class KeysController {
     const result = await this.createKey.execute({ caller, ...request });
     void reply.status(result.created ? 201 : 200);
     return { ...keyResponse(result.record, result.key, recipientKey), created: result.created };
+  }
+
+  /**
+   * Several keys in one call, all or none (an order's keys): each checked and audited as if
+   * asked for alone; one refused key refuses the request, naming it (`keys.<n>`).
+   */
+  @Post('batch')
+  @KeyActionName('create')
+  @Header('Cache-Control', 'no-store')
+  async createBatch(
+    @CallerService() caller: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<KeysResponse> {
+    const { recipientKey, keys } = parseBody(createKeysBodySchema, body);
+    const results = await this.createKeys.execute({ caller, keys });
+    void reply.status(results.some((result) => result.created) ? 201 : 200);
+    const responses = keyResponses(results, recipientKey);
+    return {
+      keys: responses.map((response, i) => ({
+        ...response,
+        created: results[i]?.created === true,
+      })),
+    };
   }
 
   @Get(':keyId')

@@ -16,4 +16,6 @@ export interface KeyAuditEntry {
 export abstract class KeyAuditLog {
   /** Without `tx`, written on its own, so a refusal is kept whatever happens next. */
   abstract record(entry: KeyAuditEntry, tx?: EntityManager): Promise<void>;
+  /** Several lines in one statement (a batch's grants), inside the batch's transaction. */
+  abstract recordAll(entries: readonly KeyAuditEntry[], tx: EntityManager): Promise<void>;
 }

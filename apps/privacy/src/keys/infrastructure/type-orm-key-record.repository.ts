@@ -19,6 +19,16 @@ function toRecord(row: DataKeyEntity): KeyRecord {
   };
 }
 
+/** Every column under its KeyRecord name: rows come back ready for `toRecord`. */
+const RECORD_COLUMNS = `key_id AS "keyId", subject, purpose, allowed_services AS "allowedServices",
+  created_by AS "createdBy", wrapped_key AS "wrappedKey", master_key_id AS "masterKeyId",
+  created_at AS "createdAt", destroyed_at AS "destroyedAt", destroy_reason AS "destroyReason"`;
+
+/**
+ * Reads are plain SQL rather than TypeORM's query builder: they run on every key request
+ * (several per order), and building and hydrating through the builder cost more CPU than
+ * the query itself.
+ */
 @Injectable()
 export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
   constructor(private readonly dataSource: DataSource) {
@@ -52,15 +62,12 @@ export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
     subject: string,
     purpose: string,
   ): Promise<KeyRecord | undefined> {
-    const row = await tx
-      .getRepository(DataKeyEntity)
-      .createQueryBuilder('dk')
-      .where('dk.subject = :subject AND dk.purpose = :purpose AND dk.destroyedAt IS NULL', {
-        subject,
-        purpose,
-      })
-      .getOne();
-    return row === null ? undefined : toRecord(row);
+    const rows: DataKeyEntity[] = await tx.query(
+      `SELECT ${RECORD_COLUMNS} FROM data_keys
+       WHERE subject = $1 AND purpose = $2 AND destroyed_at IS NULL`,
+      [subject, purpose],
+    );
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
   async findById(
@@ -68,13 +75,11 @@ export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
     options?: { readonly tx: EntityManager; readonly lock: boolean },
   ): Promise<KeyRecord | undefined> {
     const manager = options?.tx ?? this.dataSource.manager;
-    const query = manager
-      .getRepository(DataKeyEntity)
-      .createQueryBuilder('dk')
-      .where('dk.keyId = :keyId', { keyId });
-    if (options?.lock) query.setLock('pessimistic_write');
-    const row = await query.getOne();
-    return row === null ? undefined : toRecord(row);
+    const rows: DataKeyEntity[] = await manager.query(
+      `SELECT ${RECORD_COLUMNS} FROM data_keys WHERE key_id = $1${options?.lock ? ' FOR UPDATE' : ''}`,
+      [keyId],
+    );
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
   async findBySubjects(
@@ -84,10 +89,7 @@ export class TypeOrmKeyRecordRepository extends KeyRecordRepository {
     if (subjects.length === 0 && subjectPrefixes.length === 0) return [];
     // Prefixes are matched with starts_with, not LIKE, so a '%' or '_' in an id is literal.
     const rows: DataKeyEntity[] = await this.dataSource.query(
-      `SELECT key_id AS "keyId", subject, purpose, allowed_services AS "allowedServices",
-              created_by AS "createdBy", wrapped_key AS "wrappedKey",
-              master_key_id AS "masterKeyId", created_at AS "createdAt",
-              destroyed_at AS "destroyedAt", destroy_reason AS "destroyReason"
+      `SELECT ${RECORD_COLUMNS}
        FROM data_keys
        WHERE subject = ANY($1::text[])
           OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(subject, p.prefix))

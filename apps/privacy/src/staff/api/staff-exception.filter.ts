@@ -8,7 +8,6 @@ function statusOf(code: StaffErrorCode): number {
     case StaffErrorCode.WeakPassword:
       return 400;
     case StaffErrorCode.BadCredentials:
-    case StaffErrorCode.SecondFactorRequired:
     case StaffErrorCode.NoSession:
       return 401;
     case StaffErrorCode.Forbidden:

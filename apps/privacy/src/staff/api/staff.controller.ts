@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Param,
   Post,
   Req,
   Res,
@@ -12,10 +13,13 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SERVICE_NAMES } from '#lumen/contracts';
 import { CurrentAccess, STAFF_ROLES, StaffAccess, type Access } from '#lumen/staff-access';
 import { CreateStaffAccount } from '../application/create-staff-account.use-case';
+import { DisableStaffAccount } from '../application/disable-staff-account.use-case';
 import { EnrolSecondFactor } from '../application/enrol-second-factor.use-case';
 import { IssueStaffAssertion } from '../application/issue-staff-assertion.use-case';
+import { Reauthenticate } from '../application/reauthenticate.use-case';
 import { SignIn } from '../application/sign-in.use-case';
 import { StaffAccountRepository } from '../application/staff-account.repository';
 import { StaffSessionStore } from '../application/staff-session.store';
@@ -29,11 +33,21 @@ const signInSchema = z.strictObject({
   login: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
   totpCode: z.string().max(12).optional(),
+  // The service the first assertion is for; privacy itself unless the caller says otherwise.
+  audience: z.enum(SERVICE_NAMES).default('privacy'),
 });
+const assertionSchema = z.strictObject({ audience: z.enum(SERVICE_NAMES) });
 const createAccountSchema = z.strictObject({
   login: z.string().max(64),
   role: z.enum(STAFF_ROLES),
   password: z.string().max(1024),
+  // The officer opening the account signs in again: an assertion alone does not suffice.
+  officerPassword: z.string().min(1).max(1024),
+  officerTotpCode: z.string().max(12).optional(),
+});
+const reauthenticationSchema = z.strictObject({
+  password: z.string().min(1).max(1024),
+  totpCode: z.string().max(12).optional(),
 });
 const confirmSchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 
@@ -47,6 +61,8 @@ export class StaffController {
     private readonly createAccount: CreateStaffAccount,
     private readonly secondFactor: EnrolSecondFactor,
     private readonly accounts: StaffAccountRepository,
+    private readonly reauthenticate: Reauthenticate,
+    private readonly disableAccount: DisableStaffAccount,
     @Inject(SESSION_MAX_AGE_SECONDS) private readonly sessionMaxAgeSeconds: number,
   ) {}
 
@@ -57,12 +73,16 @@ export class StaffController {
     const input = parseOrRefuse(signInSchema, body);
     const { token, session } = await this.signIn.execute(input);
     setSessionCookie(reply, token, this.sessionMaxAgeSeconds);
-    const { token: assertion, assertion: claims } = await this.assertions.execute(token);
+    const { token: assertion, assertion: claims } = await this.assertions.execute(
+      token,
+      input.audience,
+    );
     void reply.header('cache-control', 'no-store');
     return {
       principalId: session.principalId,
       role: session.role,
       assertion,
+      assertionAudience: claims.audience,
       assertionExpiresAt: new Date(claims.expiresAt).toISOString(),
     };
   }
@@ -70,10 +90,21 @@ export class StaffController {
   /** Public route, but only a live session cookie (or bearer) gets anything. */
   @Post('sessions/current/assertion')
   @HttpCode(201)
-  async assertion(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { token, assertion } = await this.assertions.execute(sessionTokenOf(request));
+  async assertion(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // No session is told so before anything about the body: callers without one learn nothing.
+    const session = await this.assertions.liveSession(sessionTokenOf(request));
+    const { audience } = parseOrRefuse(assertionSchema, body);
+    const { token, assertion } = this.assertions.issue(session, audience);
     void reply.header('cache-control', 'no-store');
-    return { assertion: token, expiresAt: new Date(assertion.expiresAt).toISOString() };
+    return {
+      assertion: token,
+      audience: assertion.audience,
+      expiresAt: new Date(assertion.expiresAt).toISOString(),
+    };
   }
 
   @Delete('sessions/current')
@@ -87,8 +118,17 @@ export class StaffController {
   @Post('accounts')
   @HttpCode(201)
   @StaffAccess({ roles: ['privacy-officer'] })
-  async open(@Body() body: unknown) {
-    return this.createAccount.execute(parseOrRefuse(createAccountSchema, body));
+  async open(@CurrentAccess() access: Access, @Body() body: unknown) {
+    const { officerPassword, officerTotpCode, ...account } = parseOrRefuse(
+      createAccountSchema,
+      body,
+    );
+    await this.reauthenticate.execute(
+      access.principal.id,
+      { password: officerPassword, totpCode: officerTotpCode },
+      { password: 'officerPassword', code: 'officerTotpCode' },
+    );
+    return this.createAccount.execute(account);
   }
 
   @Get('accounts')
@@ -105,15 +145,24 @@ export class StaffController {
     }));
   }
 
+  @Post('accounts/:principalId/disable')
+  @HttpCode(204)
+  @StaffAccess({ roles: ['privacy-officer'] })
+  async disable(@CurrentAccess() access: Access, @Param('principalId') principalId: string) {
+    await this.disableAccount.execute(access.principal.id, principalId);
+  }
+
   @Post('me/totp')
   @HttpCode(201)
   @StaffAccess({ roles: [...STAFF_ROLES] })
   async startSecondFactor(
     @CurrentAccess() access: Access,
+    @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const credentials = parseOrRefuse(reauthenticationSchema, body);
     void reply.header('cache-control', 'no-store');
-    return this.secondFactor.start(access.principal.id);
+    return this.secondFactor.start(access.principal.id, credentials);
   }
 
   @Post('me/totp/confirmation')

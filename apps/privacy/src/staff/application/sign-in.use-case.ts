@@ -1,32 +1,29 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { matchTotpStep } from '#lumen/staff-access';
-import { afterFailure, isLocked } from '../domain/lockout';
+import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../domain/password-hasher';
 import { StaffErrorCode, StaffException } from '../domain/staff.exception';
-import { StaffAccountRepository, type StaffAccount } from './staff-account.repository';
+import { CredentialCheck, type Credentials } from './credential-check';
+import { StaffAccountRepository } from './staff-account.repository';
 import { StaffSessionStore, type StaffSession } from './staff-session.store';
-import { TotpSecretCipher } from './totp-secret.cipher';
 
 const BAD_CREDENTIALS = 'Login name, password or code is wrong';
 
 /**
  * Signs a person in: password (scrypt), then the TOTP code when a second factor is enrolled.
- * Five failures in a row lock the account for fifteen minutes, whatever the password after.
- * Unknown names cost the same scrypt work and get the same answer as wrong passwords.
+ * Five failures in a row lock the account for fifteen minutes, whatever the password after
+ * (`CredentialCheck`). Unknown names cost the same scrypt work and get the same answer as
+ * wrong passwords.
  */
 @Injectable()
 export class SignIn {
-  private readonly logger = new Logger(SignIn.name);
-
   constructor(
     private readonly accounts: StaffAccountRepository,
     private readonly sessions: StaffSessionStore,
     private readonly hasher: PasswordHasher,
-    private readonly totp: TotpSecretCipher,
+    private readonly credentials: CredentialCheck,
   ) {}
 
   async execute(
-    input: { login: string; password: string; totpCode?: string | undefined },
+    input: Credentials & { login: string },
     now: Date = new Date(),
   ): Promise<{ token: string; session: StaffSession }> {
     const account = await this.accounts.findByLogin(input.login.trim().toLowerCase());
@@ -34,59 +31,14 @@ export class SignIn {
       await this.hasher.burn(input.password);
       throw new StaffException(StaffErrorCode.BadCredentials, BAD_CREDENTIALS);
     }
-    if (isLocked(account, now)) {
-      this.logger.warn('sign-in refused: account locked', { principalId: account.principalId });
-      throw new StaffException(
-        StaffErrorCode.Locked,
-        'Too many failed sign-ins: this account is locked for 15 minutes',
-      );
-    }
-    if (!(await this.hasher.verify(input.password, account.passwordHash))) {
-      await this.fail(account, now, 'password');
-    }
-    const step = this.checkSecondFactor(account, input.totpCode, now);
-    if (step === 'missing') {
-      throw new StaffException(
-        StaffErrorCode.SecondFactorRequired,
-        'totpCode: send the six-digit code from your authenticator app',
-      );
-    }
-    if (step === 'wrong') await this.fail(account, now, 'totp');
-    await this.accounts.recordSignIn(
-      account.principalId,
-      now,
-      typeof step === 'number' ? step : null,
-    );
+    await this.credentials.verify(account, input, now, {
+      refusal: BAD_CREDENTIALS,
+      signedInAt: now,
+    });
     return this.sessions.create({
       principalId: account.principalId,
       role: account.role,
       createdAt: now.getTime(),
     });
-  }
-
-  private checkSecondFactor(
-    account: StaffAccount,
-    code: string | undefined,
-    now: Date,
-  ): number | 'none' | 'missing' | 'wrong' {
-    if (account.totpSecret === null) return 'none';
-    if (code === undefined || code === '') return 'missing';
-    const secret = this.totp.open(account.totpSecret, account.principalId);
-    const step = matchTotpStep(secret, code, now);
-    if (step === null) return 'wrong';
-    // A code seen once is spent: someone who watched it typed cannot reuse it.
-    if (account.totpLastStep !== null && step <= account.totpLastStep) return 'wrong';
-    return step;
-  }
-
-  private async fail(account: StaffAccount, now: Date, factor: string): Promise<never> {
-    const next = afterFailure(account, now);
-    await this.accounts.recordFailure(account.principalId, next);
-    this.logger.warn('sign-in failed', {
-      principalId: account.principalId,
-      factor,
-      locked: next.lockedUntil !== null && isLocked(next, now),
-    });
-    throw new StaffException(StaffErrorCode.BadCredentials, BAD_CREDENTIALS);
   }
 }

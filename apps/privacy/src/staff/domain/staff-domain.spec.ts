@@ -1,4 +1,3 @@
-import { afterFailure, isLocked, LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from './lockout';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 
@@ -38,20 +37,5 @@ describe('password hashing', () => {
     expect(await hasher.verify('amber lamp under tuesday rain!', first)).toBe(false);
     expect(await hasher.verify('anything', 'md5$abc')).toBe(false);
     expect(() => new PasswordHasher({ log2N: 10, r: 8, p: 1 })).toThrow();
-  });
-});
-
-describe('lockout', () => {
-  it('locks on the fifth failure in a row, for fifteen minutes', () => {
-    const now = new Date('2026-11-25T10:00:00Z');
-    let state = { failedAttempts: 0, lockedUntil: null as Date | null };
-    for (let i = 1; i < MAX_FAILED_ATTEMPTS; i += 1) {
-      state = afterFailure(state, now);
-      expect(isLocked(state, now)).toBe(false);
-    }
-    state = afterFailure(state, now);
-    expect(isLocked(state, now)).toBe(true);
-    expect(isLocked(state, new Date(now.getTime() + LOCKOUT_MS - 1))).toBe(true);
-    expect(isLocked(state, new Date(now.getTime() + LOCKOUT_MS))).toBe(false);
   });
 });

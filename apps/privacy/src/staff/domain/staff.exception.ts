@@ -4,7 +4,6 @@ export enum StaffErrorCode {
   LoginTaken = 'login-taken',
   BadCredentials = 'bad-credentials',
   Locked = 'locked',
-  SecondFactorRequired = 'second-factor-required',
   NoSession = 'no-session',
   NotFound = 'not-found',
   Forbidden = 'forbidden',

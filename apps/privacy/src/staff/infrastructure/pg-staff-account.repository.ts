@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffRole } from '#lumen/staff-access';
-import type { LockoutState } from '../domain/lockout';
+import { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from '../domain/lockout';
 import { StaffAccountRepository, type StaffAccount } from '../application/staff-account.repository';
 
 interface StaffAccountRow {
@@ -79,25 +79,48 @@ export class PgStaffAccountRepository extends StaffAccountRepository {
     return rows.map(toAccount);
   }
 
-  override async recordFailure(principalId: string, state: LockoutState): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE staff_accounts SET failed_attempts = $2, locked_until = $3 WHERE principal_id = $1`,
-      [principalId, state.failedAttempts, state.lockedUntil],
+  override async beginAttempt(principalId: string, now: Date): Promise<'counted' | 'locked'> {
+    // One statement: concurrent attempts queue on the row lock and each sees the count the one
+    // before it left, so no two attempts can read the same count.
+    // TypeORM answers an UPDATE with [returned rows, affected count].
+    const [returned]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE staff_accounts
+          SET failed_attempts = CASE WHEN failed_attempts + 1 >= $3 THEN 0
+                                     ELSE failed_attempts + 1 END,
+              locked_until    = CASE WHEN failed_attempts + 1 >= $3 THEN $4::timestamptz
+                                     ELSE locked_until END
+        WHERE principal_id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+        RETURNING principal_id`,
+      [principalId, now, MAX_FAILED_ATTEMPTS, new Date(now.getTime() + LOCKOUT_MS)],
     );
+    return returned.length === 1 ? 'counted' : 'locked';
   }
 
-  override async recordSignIn(
+  override async recordSuccess(
     principalId: string,
-    at: Date,
     totpStep: number | null,
-  ): Promise<void> {
-    await this.dataSource.query(
+    signedInAt: Date | null,
+  ): Promise<boolean> {
+    const [returned]: [unknown[], number] = await this.dataSource.query(
       `UPDATE staff_accounts
-          SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
+          SET failed_attempts = 0, locked_until = NULL,
+              last_sign_in_at = COALESCE($2, last_sign_in_at),
               totp_last_step = COALESCE($3, totp_last_step)
-        WHERE principal_id = $1`,
-      [principalId, at, totpStep],
+        WHERE principal_id = $1
+          AND ($3::bigint IS NULL OR totp_last_step IS NULL OR totp_last_step < $3::bigint)
+        RETURNING principal_id`,
+      [principalId, signedInAt, totpStep],
     );
+    return returned.length === 1;
+  }
+
+  override async disable(principalId: string, at: Date): Promise<boolean> {
+    const [returned]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE staff_accounts SET disabled_at = $2
+        WHERE principal_id = $1 AND disabled_at IS NULL RETURNING principal_id`,
+      [principalId, at],
+    );
+    return returned.length === 1;
   }
 
   override async setPendingTotp(principalId: string, secret: Buffer): Promise<void> {
