@@ -111,6 +111,16 @@ describe('subject rights end to end', () => {
     return undefined;
   }
 
+  /** Privacy sends the code mail in the background: it may land just after the 202. */
+  async function codeMailedEventually(requestId: string): Promise<string | undefined> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const code = codeMailedFor(requestId);
+      if (code !== undefined || Date.now() > deadline) return code;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function post(path: string, body: unknown): Promise<Response> {
     return fetch(`${privacy}${path}`, {
       method: 'POST',
@@ -128,7 +138,7 @@ describe('subject rights end to end', () => {
     const started = await post('/privacy/requests', { kind, orderId, email });
     expect(started.status).toBe(202);
     const { requestId } = (await started.json()) as { requestId: string };
-    const code = codeMailedFor(requestId);
+    const code = await codeMailedEventually(requestId);
     expect(code).toMatch(/^\d{6}$/);
     const verified = await post(`/privacy/requests/${requestId}/verification`, { code });
     expect(verified.status).toBe(200);
@@ -183,7 +193,7 @@ describe('subject rights end to end', () => {
       email: bob.email,
     });
     const { requestId } = (await started.json()) as { requestId: string };
-    const code = codeMailedFor(requestId) ?? '';
+    const code = (await codeMailedEventually(requestId)) ?? '';
     const wrong = code === '000000' ? '111111' : '000000';
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 5; attempt += 1) {

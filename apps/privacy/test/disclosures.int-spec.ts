@@ -170,4 +170,46 @@ describe('privacy: disclosure register', () => {
       'HM Revenue and Customs',
     ]);
   });
+
+  it('answers 503 with Retry-After, and hands nothing over, while the audit log cannot record the export', async () => {
+    const [kim = '', lee = ''] = officers;
+    const created = await call(kim, 'POST', '/disclosures', {
+      subject: `order:${orderId}`,
+      requestingBody: 'HM Revenue and Customs',
+      legalBasis: 'Data Protection Act 2018, Schedule 2, paragraph 2 (crime and taxation)',
+      scope: ['contact.email'],
+      reference: 'disclosure:HMRC-2026-9',
+    });
+    expect(created.status).toBe(201);
+    const { disclosureId } = (await created.json()) as { disclosureId: string };
+    for (const officer of [kim, lee]) {
+      expect((await call(officer, 'POST', `/disclosures/${disclosureId}/approvals`)).status).toBe(
+        201,
+      );
+    }
+    // The audit log's table refuses every append, as a full disk or a lost connection would.
+    await t.dataSource.query(`
+      CREATE FUNCTION ${t.schema}.refuse_audit() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'audit log unavailable (test)'; END $$`);
+    await t.dataSource.query(`
+      CREATE TRIGGER refuse_audit BEFORE INSERT ON ${t.schema}.audit_log
+        FOR EACH ROW EXECUTE FUNCTION ${t.schema}.refuse_audit()`);
+    try {
+      const refused = await call(lee, 'POST', `/disclosures/${disclosureId}/export`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      const body = (await refused.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ code: 'audit-unavailable' });
+      expect(JSON.stringify(body)).not.toContain('ada@example.com');
+      const [row] = await t.dataSource.query<{ exported_at: Date | null }[]>(
+        `SELECT exported_at FROM disclosures WHERE disclosure_id = $1`,
+        [disclosureId],
+      );
+      expect(row?.exported_at).toBeNull();
+    } finally {
+      await t.dataSource.query(`DROP TRIGGER refuse_audit ON ${t.schema}.audit_log`);
+      await t.dataSource.query(`DROP FUNCTION ${t.schema}.refuse_audit()`);
+    }
+    expect((await call(lee, 'POST', `/disclosures/${disclosureId}/export`)).status).toBe(200);
+  });
 });

@@ -103,6 +103,28 @@ describe('privacy figures (real PostgreSQL)', () => {
     for (const value of values) expect(Object.keys(value.labels)).toEqual(['purpose']);
   });
 
+  it('ends a due day at London midnight: 23:00 UTC in summer', async () => {
+    await dataSource.query('DELETE FROM subject_requests');
+    await dataSource.query(
+      `INSERT INTO subject_requests
+         (request_id, kind, customer_id, received_at, status, code_expires_at, code_sent, due_on)
+       VALUES ($1, 'access', 'c', now(), 'gathering', now(), false, '2026-07-01')`,
+      [randomUUID()],
+    );
+
+    await reading.read(new Date('2026-07-01T22:30:00Z')); // 23:30 in London: still due today
+    expect(await valueOf(privacyMetrics.privacyRequestsOverdue, { kind: 'access' })).toBe(0);
+    expect(
+      await valueOf(privacyMetrics.privacyRequestNearestDeadline, { kind: 'access' }),
+    ).toBeCloseTo(1_800, 3);
+
+    await reading.read(new Date('2026-07-01T23:30:00Z')); // 00:30 on 2 July in London
+    expect(await valueOf(privacyMetrics.privacyRequestsOverdue, { kind: 'access' })).toBe(1);
+    expect(
+      await valueOf(privacyMetrics.privacyRequestNearestDeadline, { kind: 'access' }),
+    ).toBeCloseTo(-1_800, 3);
+  });
+
   it('says so when there is no request table to read deadlines from', async () => {
     await dataSource.query('DROP TABLE subject_requests CASCADE');
     await reading.read();

@@ -36,6 +36,7 @@ import { PRIVACY_MIGRATIONS } from '../src/database/privacy-migrations';
 import { createPrivacyApp } from '../src/privacy-app.factory';
 import { CreateStaffAccount } from '../src/staff/application/create-staff-account.use-case';
 import { Clock } from '../src/subject-rights/application/clock';
+import { StartSubjectRequest } from '../src/subject-rights/application/start-subject-request.use-case';
 import { SubjectRightsScheduler } from '../src/subject-rights/infrastructure/subject-rights.scheduler';
 import type { AccessPackage } from '../src/subject-rights/domain/access-package';
 import type { ErasureReceipt } from '../src/subject-rights/domain/erasure-receipt';
@@ -224,12 +225,17 @@ describe('subject rights (real PostgreSQL, Kafka and HTTP)', () => {
     return code;
   }
 
-  const post = (path: string, body: unknown) =>
-    fetch(new URL(path, baseUrl), {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(new URL(path, baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+    // The code mail is sent in the background: wait until it is handed over (or was never due),
+    // so both "a code was mailed" and "no code was mailed" are read after the fact.
+    if (path === '/privacy/requests') await app.get(StartSubjectRequest).settled();
+    return response;
+  };
 
   async function startRequest(kind: 'access' | 'erasure', customerId: string, email: string) {
     const response = await post('/privacy/requests', { kind, customerId, email });

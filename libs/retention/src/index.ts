@@ -2,6 +2,7 @@ export {
   affectedRows,
   purgeProcessedInbox,
   purgePublishedOutbox,
+  returnedRows,
   type SqlRunner,
 } from './messaging-purge';
 export {

@@ -15,6 +15,18 @@ export function affectedRows(result: unknown): number {
 }
 
 /**
+ * The rows a DELETE or UPDATE ... RETURNING gave back. The same `[rows, rowCount]` answer as
+ * above: typing the answer of such a query as the rows themselves reads the pair as two
+ * "rows" of undefined fields, which is how privacy's directory purge once deleted nothing.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) {
+    return result[0] as T[];
+  }
+  throw new Error('expected the [rows, rowCount] answer of an UPDATE or DELETE');
+}
+
+/**
  * Deletes outbox rows Kafka acknowledged before `cutoff`. Unpublished rows are never touched,
  * whatever their age: deleting one would lose an event whose state change committed.
  */

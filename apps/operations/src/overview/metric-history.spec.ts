@@ -57,6 +57,27 @@ describe('metric history', () => {
     expect(rate(last, last, 'lumen_orders_total')).toBeNull();
   });
 
+  it('applies the reset rule per series, so one service restarting is no spike in the others', () => {
+    const events = (checkout: number, payment: number, at: number): Snapshot => ({
+      at,
+      samples: [
+        sample('lumen_events_total', { service: 'checkout', topic: 'a' }, checkout),
+        sample('lumen_events_total', { service: 'payment', topic: 'a' }, payment),
+      ],
+    });
+    // Payment restarted (1,000 -> 4) while checkout went 100 -> 110: 14 events in 10 s.
+    expect(rate(events(100, 1_000, 0), events(110, 4, 10_000), 'lumen_events_total')).toBe(1.4);
+    // The sum did not go down (checkout grew more than payment lost), and still 104 in 10 s.
+    expect(rate(events(100, 50, 0), events(200, 4, 10_000), 'lumen_events_total')).toBe(10.4);
+    // A service that vanished from the scrape adds nothing; one that appeared counts from zero.
+    const onlyCheckout: Snapshot = {
+      at: 10_000,
+      samples: [sample('lumen_events_total', { service: 'checkout', topic: 'a' }, 130)],
+    };
+    expect(rate(events(100, 1_000, 0), onlyCheckout, 'lumen_events_total')).toBe(3);
+    expect(rate(onlyCheckout, events(140, 6, 20_000), 'lumen_events_total')).toBe(1.6);
+  });
+
   it('interpolates percentiles within buckets as histogram_quantile does', () => {
     const q = quantiles(first, last, 'lumen_latency_seconds');
     expect(q.basis).toBe('window');

@@ -70,9 +70,29 @@ export function totalsBy(
   return totals;
 }
 
+/** One series' identity: its name and its whole label set, in a fixed order. */
+function seriesKey(sample: Sample): string {
+  const labels = Object.entries(sample.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([sample.name, labels]);
+}
+
+/** The value of every matching series in one snapshot, keyed by series. */
+function seriesValues(snapshot: Snapshot, name: string, filter: LabelFilter): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const sample of snapshot.samples) {
+    if (!matches(sample, name, filter) || !Number.isFinite(sample.value)) continue;
+    const key = seriesKey(sample);
+    values.set(key, (values.get(key) ?? 0) + sample.value);
+  }
+  return values;
+}
+
 /**
- * Per-second increase of a counter between two snapshots, as Prometheus' `rate()` reads it; a
- * counter that went down (a restarted service) counts from zero.
+ * Per-second increase of a counter between two snapshots, as Prometheus' `sum(rate())` reads it:
+ * each series' increase first, then the sum. A series that went down (its service restarted)
+ * counts from zero; one that is new counts from zero too; one that vanished adds nothing. Taking
+ * the reset rule on the sum instead let one restarted service look like a spike (or a dip) of
+ * every other service's counts.
  */
 export function rate(
   first: Snapshot,
@@ -82,9 +102,12 @@ export function rate(
 ): number | null {
   const seconds = (last.at - first.at) / 1000;
   if (seconds <= 0) return null;
-  const before = total(first, name, filter);
-  const after = total(last, name, filter);
-  const increase = after >= before ? after - before : after;
+  const before = seriesValues(first, name, filter);
+  let increase = 0;
+  for (const [key, after] of seriesValues(last, name, filter)) {
+    const earlier = before.get(key) ?? 0;
+    increase += after >= earlier ? after - earlier : after;
+  }
   return increase / seconds;
 }
 

@@ -20,16 +20,17 @@ export class PrivacyFiguresReading extends PeriodicReadingProvider {
     super('privacy figures');
   }
 
-  override async read(): Promise<void> {
+  /** `now` is the reading's clock: the tests set it to a summer night. */
+  override async read(now: Date = new Date()): Promise<void> {
     const keys = await this.dataSource.query<{ purpose: string; keys: number }[]>(
       'SELECT purpose, count(*)::int AS keys FROM data_keys WHERE destroyed_at IS NULL GROUP BY purpose',
     );
     privacyMetrics.liveKeys.reset();
     for (const row of keys) privacyMetrics.liveKeys.set({ purpose: row.purpose }, row.keys);
-    await this.readDeadlines();
+    await this.readDeadlines(now);
   }
 
-  private async readDeadlines(): Promise<void> {
+  private async readDeadlines(now: Date): Promise<void> {
     const [table] = await this.dataSource.query<{ found: string | null }[]>(
       'SELECT to_regclass($1)::text AS found',
       [PRIVACY_REQUESTS_TABLE],
@@ -37,17 +38,19 @@ export class PrivacyFiguresReading extends PeriodicReadingProvider {
     const tracked = table?.found != null;
     privacyMetrics.privacyRequestTracking.set(tracked ? 1 : 0);
     if (!tracked) return;
-    // A request is due by the end of its `due_on` day, UTC.
+    // A request is due by the end of its `due_on` day. That day is a London calendar date
+    // (responseDueDate), so the day ends at London midnight: 23:00 UTC while summer time runs.
     const rows = await this.dataSource.query<
       { kind: string; open: number; overdue: number; nearest: number }[]
     >(
       `SELECT kind, count(*)::int AS open,
-              count(*) FILTER (WHERE deadline < now())::int AS overdue,
-              EXTRACT(EPOCH FROM min(deadline) - now())::float8 AS nearest
-         FROM (SELECT kind, (due_on + 1)::timestamp AT TIME ZONE 'UTC' AS deadline
+              count(*) FILTER (WHERE deadline < $1)::int AS overdue,
+              EXTRACT(EPOCH FROM min(deadline) - $1)::float8 AS nearest
+         FROM (SELECT kind, (due_on + 1)::timestamp AT TIME ZONE 'Europe/London' AS deadline
                  FROM ${PRIVACY_REQUESTS_TABLE}
                 WHERE status IN ('gathering', 'erasing')) AS open_requests
         GROUP BY kind`,
+      [now],
     );
     const byKind = new Map(rows.map((row) => [row.kind, row]));
     privacyMetrics.privacyRequestNearestDeadline.reset();

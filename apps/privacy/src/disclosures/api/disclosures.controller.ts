@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import { CurrentAccess, isReference, StaffAccess, type Access } from '#lumen/staff-access';
+import { AuditUnavailableFilter } from '../../audit/api/audit-unavailable.filter';
 import { parseOrRefuse } from '../../staff/api/parse-or-refuse';
 import { StaffExceptionFilter } from '../../staff/api/staff-exception.filter';
 import { StaffErrorCode, StaffException } from '../../staff/domain/staff.exception';
@@ -53,7 +54,7 @@ function staffId(access: Access): string {
 
 /** The disclosure register, for privacy officers. */
 @Controller('disclosures')
-@UseFilters(StaffExceptionFilter)
+@UseFilters(StaffExceptionFilter, AuditUnavailableFilter)
 export class DisclosuresController {
   constructor(private readonly disclosures: Disclosures) {}
 

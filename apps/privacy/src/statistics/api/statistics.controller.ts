@@ -24,7 +24,40 @@ import { NetworkRateLimiter } from '../domain/rate-limiter';
 const pageViewSchema = z.strictObject({
   path: z.string().min(1).max(2048).startsWith('/', 'a path on the storefront, starting with /'),
 });
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MESSAGE = 'a calendar day as YYYY-MM-DD, e.g. 2026-11-25';
+
+/**
+ * The report's query string. A repeated parameter arrives as an array (`?groupBy=day&groupBy=path`)
+ * and is read as the comma list it stands for; days are real calendar dates, so 2026-02-30 is a
+ * 400 here rather than a PostgreSQL error.
+ */
+const reportQuerySchema = z.object({
+  groupBy: z
+    .union([z.string(), z.array(z.string())], {
+      error: `a comma-separated list of ${PAGE_VIEW_DIMENSIONS.join(', ')}`,
+    })
+    .default('day')
+    .transform((value) =>
+      [value]
+        .flat()
+        .flatMap((part) => part.split(','))
+        .filter((d) => d !== ''),
+    )
+    .superRefine((dimensions, ctx) => {
+      const unknown = dimensions.filter(
+        (d) => !(PAGE_VIEW_DIMENSIONS as readonly string[]).includes(d),
+      );
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${unknown.join(', ')} unknown; use any of ${PAGE_VIEW_DIMENSIONS.join(', ')}`,
+        });
+      }
+    })
+    .transform((dimensions) => dimensions as PageViewDimension[]),
+  from: z.iso.date(DAY_MESSAGE).optional(),
+  to: z.iso.date(DAY_MESSAGE).optional(),
+});
 
 /**
  * Storefront page views. The ingest is public (a browser beacon cannot hold a secret) and
@@ -68,27 +101,20 @@ export class StatisticsController {
 
   @Get('page-views')
   @StaffAccess({ roles: ['operations', 'privacy-officer', 'support'] })
-  async aggregates(
-    @Query('groupBy') groupBy = 'day',
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-  ) {
-    const dimensions = groupBy.split(',').filter((d) => d !== '');
-    const unknown = dimensions.filter(
-      (d) => !(PAGE_VIEW_DIMENSIONS as readonly string[]).includes(d),
-    );
-    if (unknown.length > 0) {
-      throw new StaffException(
-        StaffErrorCode.InvalidRequest,
-        `groupBy: ${unknown.join(', ')} unknown; use any of ${PAGE_VIEW_DIMENSIONS.join(', ')}`,
-      );
-    }
+  async aggregates(@Query() query: unknown) {
+    const { groupBy, from, to } = parseOrRefuse(reportQuerySchema, query);
     const today = new Date().toISOString().slice(0, 10);
     const start = from ?? today;
     const end = to ?? today;
-    if (!DAY.test(start) || !DAY.test(end)) {
-      throw new StaffException(StaffErrorCode.InvalidRequest, 'from, to: days as YYYY-MM-DD');
+    // Either may be left to default to today (UTC), so the message names the one that was sent.
+    if (start > end) {
+      throw new StaffException(
+        StaffErrorCode.InvalidRequest,
+        to === undefined
+          ? `from: a day on or before ${end} (to, which defaults to today)`
+          : `to: a day on or after ${start} (from${from === undefined ? ', which defaults to today' : ''})`,
+      );
     }
-    return this.report.execute(dimensions as PageViewDimension[], start, end);
+    return this.report.execute(groupBy, start, end);
   }
 }

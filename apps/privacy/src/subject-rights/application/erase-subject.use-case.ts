@@ -22,7 +22,10 @@ const PRIVACY = 'privacy';
  * delete theirs.
  *
  * Idempotent and resumable: destroying a destroyed key changes nothing, and the final step runs
- * once (guarded by `keys_destroyed`).
+ * once (guarded by `keys_destroyed`). The kept copies of mail go first, while the address can
+ * still be opened, and their count is recorded on the request (`mail_erased`): a run resumed
+ * after some keys went can no longer open the address, and would otherwise sign a receipt saying
+ * the mail outbox held nothing.
  */
 @Injectable()
 export class EraseSubject {
@@ -43,8 +46,7 @@ export class EraseSubject {
     const { customerId } = request;
     const orders = await this.repository.ordersOf(customerId);
     const requests = await this.repository.requestsOf(customerId);
-    // Read before the keys go: the copies of mail sent to this address are erased too.
-    const onFile = await this.emailOnFile.of(customerId);
+    const mailDeleted = request.mailErased ?? (await this.eraseMail(requestId, customerId));
     const keys = await this.keyRecords.findBySubjects(
       [
         `customer:${customerId}`,
@@ -71,8 +73,6 @@ export class EraseSubject {
         destroyedAt: destroyedAt.toISOString(),
       });
     }
-
-    const mailDeleted = onFile === undefined ? 0 : await this.mail.deleteAddressedTo(onFile.email);
 
     await this.dataSource.transaction(async (tx) => {
       const current = await this.repository.findRequest(requestId, { tx, lock: true });
@@ -125,5 +125,19 @@ export class EraseSubject {
         erasedAt: now.toISOString(),
       });
     });
+  }
+
+  /**
+   * Deletes the kept mail sent to the address on file and records how many, before any key is
+   * destroyed. A crash between the two leaves the count short by what was deleted; the mail
+   * itself is gone either way, and the next run records the rest.
+   */
+  private async eraseMail(requestId: string, customerId: string): Promise<number> {
+    const onFile = await this.emailOnFile.of(customerId);
+    const deleted = onFile === undefined ? 0 : await this.mail.deleteAddressedTo(onFile.email);
+    await this.dataSource.transaction((tx) =>
+      this.repository.updateRequest(tx, requestId, { mailErased: deleted }),
+    );
+    return deleted;
   }
 }

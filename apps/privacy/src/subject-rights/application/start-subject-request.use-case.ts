@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { londonCalendarDate, responseDueDate } from '../domain/response-due-date';
 import {
@@ -10,7 +11,7 @@ import {
 import { newVerificationCode, verificationCodeHash } from '../domain/verification-code';
 import { Clock } from './clock';
 import { EmailOnFile } from './email-on-file';
-import { Mailer } from './mailer';
+import { Mailer, type MailMessage } from './mailer';
 import { SubjectRightsRepository } from './subject-rights.repository';
 import { SubjectRightsSettings } from './subject-rights.settings';
 
@@ -29,10 +30,18 @@ function sameEmail(a: string, b: string): boolean {
  * e-mail on file, and only when the e-mail given is that one. Whatever matched, the answer is the
  * same, so the endpoint never tells a stranger whether a customer exists or which e-mail they use.
  * Every request is registered and stamped with a provisional due date on arrival.
+ *
+ * The time taken must not tell either. Work that is cheap to do either way is done either way
+ * (the hourly count, a code and its hash); opening the e-mail on file cannot be (no key exists
+ * for a customer nobody knows), so the answer is held back to `startMinResponseMs` from
+ * arrival; and the mail, whose time depends on the mail system, is handed over in the
+ * background, never awaited by the answer (it usually finishes within the held-back time).
  */
 @Injectable()
-export class StartSubjectRequest {
+export class StartSubjectRequest implements OnApplicationShutdown {
   private readonly logger = new Logger(StartSubjectRequest.name);
+  /** Mail still being handed over, awaited at shutdown so no code is dropped on the floor. */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,6 +58,7 @@ export class StartSubjectRequest {
     readonly orderId?: string;
     readonly email: string;
   }): Promise<StartSubjectRequestResult> {
+    const answerNotBefore = performance.now() + this.settings.startMinResponseMs;
     const now = this.clock.now();
     const requestId = randomUUID();
     const customerId =
@@ -60,13 +70,14 @@ export class StartSubjectRequest {
       `unknown-order:${command.orderId ?? ''}`;
     const onFile = await this.emailOnFile.of(customerId);
     const matched = onFile !== undefined && sameEmail(onFile.email, command.email);
-    const throttled =
-      matched &&
-      (await this.repository.countCodesSentSince(
-        customerId,
-        new Date(now.getTime() - 3_600_000),
-      )) >= IDENTITY_CHECK.maxCodesPerCustomerPerHour;
-    const code = matched && !throttled ? newVerificationCode() : undefined;
+    const codesThisHour = await this.repository.countCodesSentSince(
+      customerId,
+      new Date(now.getTime() - 3_600_000),
+    );
+    const throttled = matched && codesThisHour >= IDENTITY_CHECK.maxCodesPerCustomerPerHour;
+    const candidate = newVerificationCode();
+    const candidateHash = verificationCodeHash(this.settings.codeSecret, requestId, candidate);
+    const code = matched && !throttled ? candidate : undefined;
     const codeExpiresAt = new Date(now.getTime() + IDENTITY_CHECK.codeTtlMs);
     const request: SubjectRequest = {
       requestId,
@@ -74,8 +85,7 @@ export class StartSubjectRequest {
       customerId,
       receivedAt: now,
       status: 'awaiting-identity',
-      codeHash:
-        code === undefined ? null : verificationCodeHash(this.settings.codeSecret, requestId, code),
+      codeHash: code === undefined ? null : candidateHash,
       codeExpiresAt,
       codeAttempts: 0,
       identityVerifiedAt: null,
@@ -87,10 +97,11 @@ export class StartSubjectRequest {
       linkTokenHash: null,
       linkExpiresAt: null,
       keysDestroyed: null,
+      mailErased: null,
     };
     await this.dataSource.transaction((tx) => this.repository.insertRequest(tx, request));
     if (code !== undefined && onFile !== undefined) {
-      await this.mailer.send({
+      this.sendInBackground({
         to: onFile.email,
         kind: 'verification-code',
         requestId,
@@ -104,6 +115,33 @@ export class StartSubjectRequest {
     } else if (throttled) {
       this.logger.warn('verification code not sent: hourly limit for this customer', { requestId });
     }
+    await sleep(Math.max(0, answerNotBefore - performance.now()));
     return { requestId, status: 'awaiting-identity', codeExpiresAt };
+  }
+
+  /** Resolves once every code mail started so far has been handed over (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.sending]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /**
+   * The request is registered whatever happens to its mail; a mail that fails is logged by
+   * request id (never the address) and the customer, who got no code, asks again.
+   */
+  private sendInBackground(message: MailMessage): void {
+    const sending = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.mailer.send(message))
+      .catch((error: unknown) => {
+        this.logger.error('verification code mail not sent', {
+          requestId: message.requestId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      })
+      .finally(() => this.sending.delete(sending));
+    this.sending.add(sending);
   }
 }

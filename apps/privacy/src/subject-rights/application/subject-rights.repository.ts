@@ -49,6 +49,7 @@ export type SubjectRequestPatch = Partial<
     | 'linkTokenHash'
     | 'linkExpiresAt'
     | 'keysDestroyed'
+    | 'mailErased'
   >
 >;
 

@@ -7,5 +7,10 @@ export class SubjectRightsSettings {
     readonly linkTtlMs: number,
     /** The HMAC secret of verification codes (derived from the master key). */
     readonly codeSecret: Buffer,
+    /**
+     * The least time a new request takes to answer, matched or not, so its timing does not tell
+     * whether a customer exists (StartSubjectRequest). Above the slowest usual matched path.
+     */
+    readonly startMinResponseMs = 400,
   ) {}
 }

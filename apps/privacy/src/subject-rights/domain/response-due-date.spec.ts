@@ -38,8 +38,14 @@ describe('responseDueDate (UK calendar-month rule)', () => {
     expect(londonCalendarDate(new Date('2026-01-31T23:30:00Z'))).toBe('2026-01-31');
   });
 
-  it('refuses a year the bank-holiday table does not cover', () => {
-    expect(() => isWorkingDay('2029-01-02')).toThrow(/No bank-holiday table for 2029/);
-    expect(() => responseDueDate('2028-12-15')).toThrow(/2029/);
+  it('keeps working past the bank-holiday table, on the standing rules', () => {
+    // 1 January 2029 is a Monday and a bank holiday; the 2nd is an ordinary Tuesday.
+    expect(isWorkingDay('2029-01-01')).toBe(false);
+    expect(isWorkingDay('2029-01-02')).toBe(true);
+    expect(responseDueDate('2028-12-01')).toBe('2029-01-02');
+    expect(responseDueDate('2028-12-15')).toBe('2029-01-15');
+    // Good Friday 2029 is 30 March, Easter Monday 2 April.
+    expect(responseDueDate('2029-02-28')).toBe('2029-03-28');
+    expect(responseDueDate('2029-03-02')).toBe('2029-04-03');
   });
 });

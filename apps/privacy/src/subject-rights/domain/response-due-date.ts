@@ -1,4 +1,4 @@
-import { BANK_HOLIDAY_TABLE_YEARS, ENGLAND_AND_WALES_BANK_HOLIDAYS } from './uk-bank-holidays';
+import { englandAndWalesBankHolidays } from './uk-bank-holidays';
 
 /** A calendar date, `YYYY-MM-DD`, in the UK's own calendar (Europe/London). */
 export type CalendarDate = string;
@@ -37,13 +37,8 @@ function addDays(date: CalendarDate, days: number): CalendarDate {
 
 export function isWorkingDay(date: CalendarDate): boolean {
   const { year, month, day } = parts(date);
-  if (year < BANK_HOLIDAY_TABLE_YEARS.first || year > BANK_HOLIDAY_TABLE_YEARS.last) {
-    throw new Error(
-      `No bank-holiday table for ${year} (have ${BANK_HOLIDAY_TABLE_YEARS.first}-${BANK_HOLIDAY_TABLE_YEARS.last})`,
-    );
-  }
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !ENGLAND_AND_WALES_BANK_HOLIDAYS.has(date);
+  return weekday !== 0 && weekday !== 6 && !englandAndWalesBankHolidays(year).has(date);
 }
 
 /**

@@ -46,6 +46,8 @@ export interface SubjectRequest {
   readonly linkTokenHash: Buffer | null;
   readonly linkExpiresAt: Date | null;
   readonly keysDestroyed: readonly DestroyedKey[] | null;
+  /** Erasure: kept copies of mail deleted, recorded before the keys go; null until then. */
+  readonly mailErased: number | null;
 }
 
 /** The identity check: 6 digits, short-lived, few attempts (docs/adr/0006). */

@@ -25,14 +25,17 @@ export class FileOutboxMailer extends Mailer implements RetainedMail {
   }
 
   async deleteAddressedTo(address: string): Promise<number> {
+    const wanted = address.trim().toLowerCase();
     let deleted = 0;
     for (const name of await this.messageFiles()) {
       const path = join(this.dir, name);
-      const message = JSON.parse(await readFile(path, 'utf8')) as { to?: string };
-      if (message.to?.trim().toLowerCase() === address.trim().toLowerCase()) {
-        await unlink(path);
-        deleted += 1;
-      }
+      const text = await readIfPresent(path);
+      if (text === undefined) continue; // deleted meanwhile (the retention job)
+      // One damaged file must not stop an erasure: it is matched on its raw text instead, so a
+      // copy that still names the address goes too, and one that does not is left alone.
+      const to = recipientOf(text);
+      const matches = to === undefined ? text.toLowerCase().includes(wanted) : to === wanted;
+      if (matches && (await unlinkIfPresent(path))) deleted += 1;
     }
     return deleted;
   }
@@ -58,5 +61,36 @@ export class FileOutboxMailer extends Mailer implements RetainedMail {
       }
     }
     return deleted;
+  }
+}
+
+/** The message's `to`, lower-cased; undefined when the file is not a message we can parse. */
+function recipientOf(text: string): string | undefined {
+  try {
+    const message: unknown = JSON.parse(text);
+    if (typeof message !== 'object' || message === null) return undefined;
+    const to = (message as { to?: unknown }).to;
+    return typeof to === 'string' ? to.trim().toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }

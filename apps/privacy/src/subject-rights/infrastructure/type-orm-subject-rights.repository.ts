@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SubjectRightsResponder } from '#lumen/contracts';
-import { affectedRows } from '#lumen/retention';
+import { affectedRows, returnedRows } from '#lumen/retention';
 import {
   SubjectRightsRepository,
   type CustomerOrderRecord,
@@ -36,12 +36,13 @@ interface RequestRow {
   link_token_hash: Buffer | null;
   link_expires_at: Date | null;
   keys_destroyed: DestroyedKey[] | null;
+  mail_erased: number | null;
 }
 
 // `date` read as text: node-postgres would turn it into a Date at local midnight.
 const REQUEST_COLUMNS = `request_id, kind, customer_id, received_at, status, code_hash, code_expires_at,
   code_attempts, identity_verified_at, due_on::text AS due_on, answer_by, chase_count,
-  missing_services, completed_at, link_token_hash, link_expires_at, keys_destroyed`;
+  missing_services, completed_at, link_token_hash, link_expires_at, keys_destroyed, mail_erased`;
 
 function toRequest(row: RequestRow): SubjectRequest {
   return {
@@ -62,6 +63,7 @@ function toRequest(row: RequestRow): SubjectRequest {
     linkTokenHash: row.link_token_hash,
     linkExpiresAt: row.link_expires_at,
     keysDestroyed: row.keys_destroyed,
+    mailErased: row.mail_erased,
   };
 }
 
@@ -78,6 +80,7 @@ const PATCH_COLUMNS: Record<keyof SubjectRequestPatch, string> = {
   linkTokenHash: 'link_token_hash',
   linkExpiresAt: 'link_expires_at',
   keysDestroyed: 'keys_destroyed',
+  mailErased: 'mail_erased',
 };
 
 @Injectable()
@@ -408,12 +411,14 @@ export class TypeOrmSubjectRightsRepository extends SubjectRightsRepository {
 
   async deleteCustomersWithoutOrdersSince(cutoff: Date): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const stale: { customer_id: string }[] = await tx.query(
-        `DELETE FROM customer_directory WHERE email_placed_at < $1
-           AND NOT EXISTS (SELECT 1 FROM customer_orders o
-                           WHERE o.customer_id = customer_directory.customer_id AND o.placed_at >= $1)
-         RETURNING customer_id`,
-        [cutoff],
+      const stale = returnedRows<{ customer_id: string }>(
+        await tx.query(
+          `DELETE FROM customer_directory WHERE email_placed_at < $1
+             AND NOT EXISTS (SELECT 1 FROM customer_orders o
+                             WHERE o.customer_id = customer_directory.customer_id AND o.placed_at >= $1)
+           RETURNING customer_id`,
+          [cutoff],
+        ),
       );
       await tx.query(`DELETE FROM customer_orders WHERE customer_id = ANY($1::text[])`, [
         stale.map((row) => row.customer_id),
