@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoggerService, NestApplicationOptions } from '@nestjs/common';
 import type { PrivacyConfig } from './config/privacy.config';
+import { refuseNulCharacters } from './nul-character.hook';
 import { PrivacyAppModule } from './privacy-app.module';
 import type { SubjectRightsModuleOptions } from './subject-rights/subject-rights.module';
 
@@ -20,9 +21,11 @@ export async function createPrivacyApp(
   // Nest declares its options as a class but documents and reads plain objects.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const options: NestApplicationOptions = { logger, rawBody: true, abortOnError: false };
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  refuseNulCharacters(adapter.getInstance());
   return NestFactory.create<NestFastifyApplication>(
     PrivacyAppModule.forRoot(config, subjectRights),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    adapter,
     options,
   );
 }
