@@ -140,7 +140,14 @@ describe('MetricsModule endpoints', () => {
         },
       });
       app.get(JoinedCheck).joined = true;
-      expect(await ready()).toMatchObject({
+      // One round of checks answers every probe for a second (ReadinessProbe): poll until the
+      // new state shows, as an orchestrator's probe would.
+      let answer = await ready();
+      for (let tries = 0; answer.status !== 200 && tries < 30; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await ready();
+      }
+      expect(answer).toMatchObject({
         status: 200,
         body: { ready: true, dependencies: [{ name: 'postgres' }, { name: 'joined', ok: true }] },
       });
