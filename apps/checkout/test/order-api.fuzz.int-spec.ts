@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { LUMEN_TOPICS, PAYMENT_FAILURE_REASONS } from '#lumen/contracts';
+import { loadEventSigner } from '#lumen/crypto';
 import {
   DeadLetterWatch,
   expectHostileEventsDeadLettered,
@@ -21,6 +22,7 @@ import {
   sendDeclaringLength,
   textWithCardNumber,
 } from '../../../test/support/hostile-input';
+import { hostileStaffRead } from '../../../test/support/hostile-staff-read';
 import { expectEventually, KAFKA_BROKERS, startHarness, type Harness } from './checkout-harness';
 
 const schemaOf = (db: DataSource) => (db.options as { schema: string }).schema;
@@ -196,6 +198,43 @@ describe('checkout under hostile input (fuzz)', () => {
           ['/orders/', '%00', true],
         ],
       },
+    );
+  });
+
+  it('GET /staff/orders/:orderId: hostile ids, assertions, signatures, purposes and references never yield a 5xx or change a row', async () => {
+    const orderId = await placeOrder();
+    // Left out by design: audit_log (every staff read, granted or refused, is recorded) and
+    // key_audit (a granted read fetches the data keys that open the order's personal fields,
+    // and each hand-out is recorded).
+    const rows = async () => ({
+      checkout: await rowCounts(h.checkoutDb, schemaOf(h.checkoutDb)),
+      privacy: await rowCounts(h.privacyDb, schemaOf(h.privacyDb), [
+        ...PRIVACY_EVENT_FED,
+        'audit_log',
+        'key_audit',
+      ]),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        hostileStaffRead({
+          prefix: '/staff/orders',
+          audience: 'checkout',
+          orderIds: [orderId],
+          privacy: loadEventSigner(h.keysDir, 'privacy'),
+          stranger: loadEventSigner(h.keysDir, 'payment'),
+        }),
+        async ({ path, headers }) => {
+          const before = await rows();
+          const answer = await send(`${h.checkoutUrl}${path}`, { method: 'GET', headers });
+          expect({ path, headers, ok: answer.status > 0 && answer.status < 500 }).toEqual({
+            path,
+            headers,
+            ok: true,
+          });
+          expect(await rows()).toEqual(before);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
     );
   });
 

@@ -17,7 +17,9 @@ import { Reflector } from '@nestjs/core';
 import { SERVICE_REQUEST_HEADERS, verifyServiceRequest, type KeyRing } from '#lumen/crypto';
 import {
   decidePurpose,
+  isReference,
   ORDER_RECORD_PURPOSES,
+  REFERENCE_KINDS,
   STAFF_ROLES,
   type Purpose,
   type StaffRole,
@@ -159,7 +161,16 @@ export class StaffAccessGuard implements CanActivate {
     const purpose = single(request.headers[PURPOSE_HEADER]);
     const reference = single(request.headers[REFERENCE_HEADER]);
     if (principal.kind === 'service') {
-      // A service's identity is its purpose; it may still name the case it works on.
+      // A service's identity is its purpose; it may still name the case it works on, in the
+      // same form as staff do (the audit log refuses anything else, which would surface as an
+      // audit outage, a 503, instead of the caller's mistake).
+      if (reference !== undefined && !isReference(reference)) {
+        throw new BadRequestException({
+          statusCode: 400,
+          code: 'reference',
+          message: `lumen-reference names the case as ${REFERENCE_KINDS.map((k) => `${k}:<id>`).join(', ')}`,
+        });
+      }
       request.lumenAccess = {
         principal,
         read: { subject, purpose: null, reference: reference ?? null },
